@@ -973,28 +973,31 @@ write_to (LbGdcmWriter *writer, const char *transfer_syntax, std::ostream &os, c
                  std::string ("unknown transfer syntax ") + transfer_syntax);
       return status;
     }
-  gdcm::File file;
+  /* GDCM objects handed to a gdcm::Writer or a filter are reference-counted by them and
+   * deleted when they let go: they must live on the heap, never on the stack. */
+  gdcm::Writer w;
+  gdcm::File &file = w.GetFile ();
   gdcm::DataSet &ds = file.GetDataSet ();
   ds = writer->root.ds;
 
   if (writer->has_pixels)
     {
       const LbGdcmPixelFormat &f = writer->format;
-      gdcm::Image img;
+      gdcm::SmartPointer<gdcm::Image> img = new gdcm::Image;
       LbGdcmPixelFormat fmt = f;
       fmt.photometric = writer->photometric.c_str ();
-      setup_image (img, &fmt, f.frames, gdcm::TransferSyntax::ExplicitVRLittleEndian);
+      setup_image (*img, &fmt, f.frames, gdcm::TransferSyntax::ExplicitVRLittleEndian);
       gdcm::DataElement pixel (gdcm::Tag (0x7fe0, 0x0010));
       pixel.SetVR (f.bits_allocated > 8 ? gdcm::VR::OW : gdcm::VR::OB);
       pixel.SetByteValue (writer->pixels.data (), (uint32_t) writer->pixels.size ());
-      img.SetDataElement (pixel);
+      img->SetDataElement (pixel);
 
       std::string pi = writer->photometric;
       if (ts.IsEncapsulated ())
         {
           gdcm::ImageChangeTransferSyntax change;
           change.SetTransferSyntax (ts);
-          change.SetInput (img);
+          change.SetInput (*img);
           gdcm::JPEGLSCodec jpegls;
           gdcm::JPEG2000Codec j2k;
           gdcm::JPEGCodec jpeg;
@@ -1044,8 +1047,6 @@ write_to (LbGdcmWriter *writer, const char *transfer_syntax, std::ostream &os, c
 
   gdcm::FileMetaInformation &meta = file.GetHeader ();
   meta.SetDataSetTransferSyntax (ts);
-  gdcm::Writer w;
-  w.SetFile (file);
   w.SetStream (os);
   if (!w.Write ())
     {

@@ -774,8 +774,23 @@ set_value (gdcm::DataSet &ds, uint32_t tag, const char *vr_name, const char *dat
            bool text)
 {
   gdcm::VR vr = gdcm::VR::GetVRType (vr_name);
-  if (vr == gdcm::VR::INVALID || vr == gdcm::VR::SQ)
+  if (vr == gdcm::VR::INVALID)
     return false;
+  if (vr == gdcm::VR::SQ)
+    {
+      /* An empty value makes an empty sequence, as type 2 sequences with nothing to say
+       * must be written; items go in with lb_gdcm_item_append(). */
+      if (len != 0)
+        return false;
+      gdcm::SmartPointer<gdcm::SequenceOfItems> sq = new gdcm::SequenceOfItems ();
+      sq->SetLengthToUndefined ();
+      gdcm::DataElement de (to_tag (tag));
+      de.SetVR (gdcm::VR::SQ);
+      de.SetValue (*sq);
+      de.SetVLToUndefined ();
+      ds.Replace (de);
+      return true;
+    }
   std::string bytes;
   if (text && (vr & gdcm::VR::VRBINARY) && vr != gdcm::VR::OB && vr != gdcm::VR::OW &&
       vr != gdcm::VR::UN)

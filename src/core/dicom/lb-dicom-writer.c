@@ -152,8 +152,9 @@ lb_dicom_writer_write_file (LbDicomWriter *self, const char *path, const char *t
   char *message = NULL;
 
   g_return_val_if_fail (LB_IS_DICOM_WRITER (self), FALSE);
-  return check_status (lb_gdcm_writer_write_file (self->writer, path, transfer_syntax, &message),
-                       message, error);
+  /* The call must finish before message is read: argument evaluation order is unspecified. */
+  LbGdcmStatus status = lb_gdcm_writer_write_file (self->writer, path, transfer_syntax, &message);
+  return check_status (status, message, error);
 }
 
 GBytes *
@@ -164,9 +165,9 @@ lb_dicom_writer_write_bytes (LbDicomWriter *self, const char *transfer_syntax, G
   guint64 length = 0;
 
   g_return_val_if_fail (LB_IS_DICOM_WRITER (self), NULL);
-  if (!check_status (lb_gdcm_writer_write_memory (self->writer, transfer_syntax, &out, &length,
-                                                  &message),
-                     message, error))
+  LbGdcmStatus status = lb_gdcm_writer_write_memory (self->writer, transfer_syntax, &out, &length,
+                                                     &message);
+  if (!check_status (status, message, error))
     return NULL;
   return g_bytes_new_with_free_func (out, (gsize) length, free, out);
 }

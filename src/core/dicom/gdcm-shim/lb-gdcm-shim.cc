@@ -1008,6 +1008,14 @@ write_to (LbGdcmWriter *writer, const char *transfer_syntax, std::ostream &os, c
       img->SetDataElement (pixel);
 
       std::string pi = writer->photometric;
+      /* GDCM pads an odd pixel buffer to even length and its RLE encoder then fails an
+       * assertion (an abort in Debian's build) instead of returning an error. */
+      if (ts == gdcm::TransferSyntax::RLELossless && writer->pixels.size () % 2 != 0)
+        {
+          set_error (&status, message, LB_GDCM_ERR_UNSUPPORTED,
+                     "GDCM cannot RLE-encode pixel data of an odd number of bytes");
+          return status;
+        }
       if (ts.IsEncapsulated ())
         {
           gdcm::ImageChangeTransferSyntax change;
@@ -1046,6 +1054,12 @@ write_to (LbGdcmWriter *writer, const char *transfer_syntax, std::ostream &os, c
           char cpi[32];
           copy_photometric (outimg, cpi);
           pi = cpi;
+          /* GDCM's lossy JPEG encoder stores RGB as YCbCr with subsampled chroma but keeps
+           * the RGB label; PS3.5 8.2.1 names such a stream YBR_FULL_422. */
+          if ((ts == gdcm::TransferSyntax::JPEGBaselineProcess1 ||
+               ts == gdcm::TransferSyntax::JPEGExtendedProcess2_4) &&
+              f.samples_per_pixel == 3 && pi == "RGB")
+            pi = "YBR_FULL_422";
           if (ts.IsLossy ())
             {
               set_value (ds, 0x00282110, "CS", "01", 2, true);

@@ -409,27 +409,29 @@ lb_dicom_file_find_for_frame (LbDicomFile *self, guint frame, guint32 tag)
 
 /* ---- the image pixel module ------------------------------------------------------ */
 
+/* @required: a missing value is an error rather than @fallback. */
 static gboolean
-get_uint (LbDicomFile *self, guint32 tag, guint *out, guint fallback, const char *what,
-          GError **error)
+get_uint (LbDicomFile *self, guint32 tag, const char *name, gboolean required, guint fallback,
+          guint *out, GError **error)
 {
   gint64 v;
 
   if (!lb_dicom_file_has (self, NULL, tag))
     {
-      if (what == NULL)
+      if (!required)
         {
           *out = fallback;
           return TRUE;
         }
       g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_CORRUPT,
-                   "%s is an image without %s.", self->name, what);
+                   "%s is an image without %s.", self->name, name);
       return FALSE;
     }
   if (!lb_dicom_file_get_int (self, NULL, tag, 0, &v) || v < 0 || v > G_MAXUINT32)
     {
+      g_autofree char *text = lb_dicom_file_dup_string (self, NULL, tag);
       g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_CORRUPT,
-                   "%s has an impossible %s.", self->name, what ? what : "image attribute");
+                   "%s has an impossible %s ('%s').", self->name, name, text ? text : "");
       return FALSE;
     }
   *out = (guint) v;
@@ -450,17 +452,23 @@ check_image_info (LbDicomFile *self, LbImageInfo *info, GError **error)
       return FALSE;
     }
 
-  if (!get_uint (self, LB_TAG_ROWS, &info->rows, 0, "a row count", error) ||
-      !get_uint (self, LB_TAG_COLUMNS, &info->columns, 0, "a column count", error) ||
-      !get_uint (self, LB_TAG_BITS_ALLOCATED, &info->bits_allocated, 0, "Bits Allocated", error) ||
-      !get_uint (self, LB_TAG_SAMPLES_PER_PIXEL, &info->samples_per_pixel, 1, NULL, error) ||
-      !get_uint (self, LB_TAG_NUMBER_OF_FRAMES, &info->frames, 1, NULL, error) ||
-      !get_uint (self, LB_TAG_PLANAR_CONFIGURATION, &info->planar_configuration, 0, NULL, error) ||
-      !get_uint (self, LB_TAG_PIXEL_REPRESENTATION, &pixel_rep, 0, NULL, error) ||
-      !get_uint (self, LB_TAG_BITS_STORED, &info->bits_stored, info->bits_allocated, NULL, error))
+  if (!get_uint (self, LB_TAG_ROWS, "Rows", TRUE, 0, &info->rows, error) ||
+      !get_uint (self, LB_TAG_COLUMNS, "Columns", TRUE, 0, &info->columns, error) ||
+      !get_uint (self, LB_TAG_BITS_ALLOCATED, "Bits Allocated", TRUE, 0, &info->bits_allocated,
+                 error) ||
+      !get_uint (self, LB_TAG_SAMPLES_PER_PIXEL, "Samples per Pixel", FALSE, 1,
+                 &info->samples_per_pixel, error) ||
+      !get_uint (self, LB_TAG_NUMBER_OF_FRAMES, "Number of Frames", FALSE, 1, &info->frames,
+                 error) ||
+      !get_uint (self, LB_TAG_PLANAR_CONFIGURATION, "Planar Configuration", FALSE, 0,
+                 &info->planar_configuration, error) ||
+      !get_uint (self, LB_TAG_PIXEL_REPRESENTATION, "Pixel Representation", FALSE, 0, &pixel_rep,
+                 error) ||
+      !get_uint (self, LB_TAG_BITS_STORED, "Bits Stored", FALSE, info->bits_allocated,
+                 &info->bits_stored, error))
     return FALSE;
-  if (!get_uint (self, LB_TAG_HIGH_BIT, &info->high_bit,
-                 info->bits_stored ? info->bits_stored - 1 : 0, NULL, error))
+  if (!get_uint (self, LB_TAG_HIGH_BIT, "High Bit", FALSE,
+                 info->bits_stored ? info->bits_stored - 1 : 0, &info->high_bit, error))
     return FALSE;
 
   g_autofree char *photometric = lb_dicom_file_dup_string (self, NULL,
@@ -645,6 +653,17 @@ upsample_422 (guint8 *dst, const guint8 *src, guint width, guint height)
     }
 }
 
+static gboolean
+needs_word_swap (LbDicomFile *self)
+{
+  char vr[3];
+
+  if (g_strcmp0 (self->transfer_syntax, "1.2.840.10008.1.2.2") != 0)
+    return FALSE;
+  lb_dicom_file_get_vr (self, NULL, LB_TAG_PIXEL_DATA, vr);
+  return strcmp (vr, "OW") == 0;
+}
+
 static LbPixels *
 decode_native (LbDicomFile *self, const LbImageInfo *info, guint frame, GError **error)
 {
@@ -685,7 +704,20 @@ decode_native (LbDicomFile *self, const LbImageInfo *info, guint frame, GError *
   else
     {
       const guint8 *src = pd.native + (frame_bits / 8) * frame;
-      if (ybr422)
+      if (info->bits_allocated == 32 && needs_word_swap (self))
+        {
+          /* GDCM swapped the big-endian OW value in 16-bit words; a 32-bit sample needs its
+           * two words exchanged too. */
+          guint16 *d16 = (guint16 *) dst;
+          memcpy (dst, src, lb_pixels_get_size (pixels));
+          for (gsize i = 0; i + 1 < lb_pixels_get_size (pixels) / 2; i += 2)
+            {
+              guint16 t = d16[i];
+              d16[i] = d16[i + 1];
+              d16[i + 1] = t;
+            }
+        }
+      else if (ybr422)
         upsample_422 (dst, src, info->columns, info->rows);
       else if (info->samples_per_pixel == 3 && info->planar_configuration == 1)
         interleave (dst, src, count, ssize);

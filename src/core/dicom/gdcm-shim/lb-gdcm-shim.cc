@@ -9,6 +9,10 @@
  *   past the end, so a claim larger than the file is found before anything is allocated.
  * - gdcm::ImageRegionReader ignores codec failures and reads past the end of native
  *   data, so frames are decoded here from the fragments of that frame only.
+ * - Debian builds GDCM with assertions on, and some fire on malformed input.  An abort
+ *   on a bad file is not acceptable in a viewer, so assertion failures inside a guarded
+ *   call jump back to the call's entry point, which reports the file as damaged.  What
+ *   GDCM had allocated in the abandoned frames leaks; that is the price of not crashing.
  */
 #include "lb-gdcm-shim.h"
 
@@ -31,10 +35,13 @@
 #include <gdcmUIDGenerator.h>
 #include <gdcmWriter.h>
 
+#include <csetjmp>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <set>
@@ -45,8 +52,37 @@
 
 namespace {
 
+thread_local sigjmp_buf *assert_trap = nullptr;
+thread_local const char *assert_text = nullptr;
+
+/* Runs @body; returns false with the failed assertion in @what when GDCM asserts.  Keep
+ * what must be freed in the caller's frame: the frames between here and the assertion
+ * are abandoned. */
+template <typename Body>
+bool
+guarded (Body &&body, std::string &what)
+{
+  sigjmp_buf trap;
+  sigjmp_buf *outer = assert_trap;
+  if (sigsetjmp (trap, 0))
+    {
+      assert_trap = outer;
+      what = assert_text ? assert_text : "assertion";
+      return false;
+    }
+  struct Restore
+  {
+    sigjmp_buf *outer;
+    ~Restore () { assert_trap = outer; }
+  } restore{ outer };
+  assert_trap = &trap;
+  body ();
+  return true;
+}
+
 /* A read-only, seekable stream over caller memory.  Seeking beyond the end fails and
- * is remembered: that is how a value longer than the file is caught. */
+ * is remembered, and so is a read that finds only part of what it asked for: that is
+ * how a value longer than the file is caught. */
 class MemoryBuf : public std::streambuf
 {
 public:
@@ -90,9 +126,12 @@ protected:
   xsgetn (char *s, std::streamsize n) override
   {
     std::streamsize avail = egptr () - gptr ();
+    /* Asking past the end for the next tag is how every file ends; a value that stops
+     * part way is a cut (GDCM pads cut fragments and pixel data and carries on). */
     if (n > avail)
       {
-        overran = true;
+        if (avail > 0)
+          overran = true;
         n = avail;
       }
     std::memcpy (s, gptr (), (size_t) n);
@@ -163,6 +202,20 @@ stored_sequence (const gdcm::DataElement &de)
 
 } /* namespace */
 
+extern "C" [[noreturn]] void
+__assert_fail (const char *assertion, const char *file, unsigned int line,
+               const char *function) noexcept
+{
+  if (assert_trap)
+    {
+      assert_text = assertion;
+      siglongjmp (*assert_trap, 1);
+    }
+  std::fprintf (stderr, "%s:%u: %s: Assertion `%s' failed.\n", file, line, function, assertion);
+  std::fflush (stderr);
+  std::abort ();
+}
+
 struct _LbGdcmReader
 {
   gdcm::Reader reader;
@@ -214,42 +267,47 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
     *message = nullptr;
   const char *bytes = static_cast<const char *> (data);
   bool has_magic = length >= 132 && std::memcmp (bytes + 128, "DICM", 4) == 0;
+  std::string assertion;
   try
     {
       /* Pass 1: structure only, values skipped. */
-      {
-        MemoryBuf buf (bytes, length);
-        std::istream is (&buf);
-        gdcm::Reader probe;
-        probe.SetStream (is);
-        std::set<gdcm::Tag> none;
-        none.insert (gdcm::Tag (0xffff, 0xffff));
-        bool ok = probe.ReadSelectedTags (none, false);
-        if (buf.overran)
-          {
-            set_error (status, message, LB_GDCM_ERR_CORRUPT,
-                       "an element is longer than the rest of the file (the file is cut short "
-                       "or its lengths are wrong)");
-            return nullptr;
-          }
-        if (!ok)
-          {
-            set_error (status, message,
-                       has_magic ? LB_GDCM_ERR_CORRUPT : LB_GDCM_ERR_NOT_DICOM,
-                       has_magic ? "the DICOM structure is broken" : "not a DICOM file");
-            return nullptr;
-          }
-      }
+      MemoryBuf probe_buf (bytes, length);
+      std::istream probe_stream (&probe_buf);
+      gdcm::Reader probe;
+      probe.SetStream (probe_stream);
+      std::set<gdcm::Tag> none;
+      none.insert (gdcm::Tag (0xffff, 0xffff));
+      /* A walk that fails for other reasons (deflated data sets, which GDCM inflates only
+       * in a full read) is left for the full read to judge. */
+      if (!guarded ([&] { probe.ReadSelectedTags (none, false); }, assertion))
+        {
+          set_error (status, message, has_magic ? LB_GDCM_ERR_CORRUPT : LB_GDCM_ERR_NOT_DICOM,
+                     has_magic ? "the DICOM structure is broken (" + assertion + ")"
+                               : std::string ("not a DICOM file"));
+          return nullptr;
+        }
+      if (probe_buf.overran)
+        {
+          set_error (status, message, LB_GDCM_ERR_CORRUPT,
+                     "an element is longer than the rest of the file (the file is cut short "
+                     "or its lengths are wrong)");
+          return nullptr;
+        }
 
       /* Pass 2: the real read. */
-      auto *r = new _LbGdcmReader ();
+      std::unique_ptr<_LbGdcmReader> r (new _LbGdcmReader ());
       MemoryBuf buf (bytes, length);
       std::istream is (&buf);
       r->reader.SetStream (is);
-      bool ok = r->reader.Read ();
+      bool ok = false;
+      if (!guarded ([&] { ok = r->reader.Read (); }, assertion))
+        {
+          set_error (status, message, LB_GDCM_ERR_CORRUPT,
+                     "the DICOM structure is broken (" + assertion + ")");
+          return nullptr;
+        }
       if (!ok || buf.overran)
         {
-          delete r;
           if (!ok && !has_magic)
             set_error (status, message, LB_GDCM_ERR_NOT_DICOM, "not a DICOM file");
           else
@@ -259,7 +317,7 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
         }
       /* The stream dies with this frame; everything needed has been read. */
       r->filter.SetFile (r->reader.GetFile ());
-      return r;
+      return r.release ();
     }
   catch (const std::bad_alloc &)
     {
@@ -631,9 +689,9 @@ lb_gdcm_reader_decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *form
           for (uint32_t i = 0; i < range.second; i++)
             frame_sf->AddFragment (sf->GetFragment (range.first + i));
           gdcm::DataElement pixel (pt);
-          pixel.SetVR (gdcm::VR::OB);
           pixel.SetValue (*frame_sf);
           pixel.SetVLToUndefined ();
+          pixel.SetVR (gdcm::VR::OB);
 
           gdcm::Image img;
           setup_image (img, format, 1, ts);

@@ -79,33 +79,6 @@ lb_window_check (const LbWindow *window, GError **error)
     }
 }
 
-double
-lb_window_map (const LbWindow *window, double x, double y_max)
-{
-  double c = window->center;
-  double w = window->width;
-
-  switch (window->function)
-    {
-    case LB_VOI_FUNCTION_LINEAR_EXACT:
-      if (x <= c - w / 2)
-        return 0;
-      if (x > c + w / 2)
-        return y_max;
-      return ((x - c) / w + 0.5) * y_max;
-    case LB_VOI_FUNCTION_SIGMOID:
-      return y_max / (1 + exp (-4 * (x - c) / w));
-    case LB_VOI_FUNCTION_LINEAR:
-    default:
-      /* With a width of 1 both edges meet, so the division below is never reached. */
-      if (x <= c - 0.5 - (w - 1) / 2)
-        return 0;
-      if (x > c - 0.5 + (w - 1) / 2)
-        return y_max;
-      return ((x - (c - 0.5)) / (w - 1) + 0.5) * y_max;
-    }
-}
-
 void
 lb_window_from_range (double low, double high, LbWindow *out)
 {

@@ -450,17 +450,18 @@ translate_error (Transfer *t, CURLcode code)
       return g_error_new (LB_NET_ERROR, LB_NET_ERROR_CONNECT,
                           "The archive at %s cannot be reached or refused the connection.", at);
     case CURLE_OPERATION_TIMEDOUT:
-      if (connect_time == 0)
-        return g_error_new (LB_NET_ERROR, LB_NET_ERROR_TIMEOUT,
-                            "The archive at %s did not answer within %u seconds.", at,
-                            request->connect_timeout);
-      if (status == 0)
-        return g_error_new (LB_NET_ERROR, LB_NET_ERROR_TIMEOUT,
-                            "The archive at %s did not answer within %u seconds.", at,
-                            request->low_speed_timeout);
+      if (connect_time == 0 || status == 0)
+        {
+          guint seconds = connect_time == 0 ? request->connect_timeout
+                                            : request->low_speed_timeout;
+          return g_error_new (LB_NET_ERROR, LB_NET_ERROR_TIMEOUT,
+                              "The archive at %s did not answer within %u %s.", at, seconds,
+                              seconds == 1 ? "second" : "seconds");
+        }
       return g_error_new (LB_NET_ERROR, LB_NET_ERROR_TIMEOUT,
-                          "The archive at %s stopped sending data for %u seconds.", at,
-                          request->low_speed_timeout);
+                          "The archive at %s stopped sending data for %u %s.", at,
+                          request->low_speed_timeout,
+                          request->low_speed_timeout == 1 ? "second" : "seconds");
     case CURLE_PEER_FAILED_VERIFICATION:
       return g_error_new (LB_NET_ERROR, LB_NET_ERROR_TLS,
                           "The certificate of the archive at %s is not trusted (%s).", at,

@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Phantom studies from the project's generator (tools/make-phantom), cached in the build tree.
+
+Generating 600 CT slices takes far longer than uploading them, so each phantom is kept in
+BUILD/phantoms/ under a key made of its arguments and the generator's own bytes: a rebuilt
+generator or a changed argument makes a new phantom, anything else reuses the old one.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+from . import ArchiveError
+from .seed import Source, files_under
+
+
+class Phantom:
+    def __init__(self, name, kind, slices, transfer_syntax, patient_name, patient_id,
+                 accession):
+        self.name = name
+        self.kind = kind
+        self.slices = slices
+        self.transfer_syntax = transfer_syntax
+        self.patient_name = patient_name
+        self.patient_id = patient_id
+        self.accession = accession
+
+
+# One compressed and one uncompressed 300-slice CT (a different patient each, so they are
+# different studies), an MR series and a CR image.
+PHANTOMS = [
+    Phantom("ct-jpegls", "ct", 300, "jpeg-ls-lossless",
+            "PHANTOM^CT JPEGLS", "LBPH-0001", "LBACC0001"),
+    Phantom("ct-explicit", "ct", 300, "explicit-little-endian",
+            "PHANTOM^CT EXPLICIT", "LBPH-0002", "LBACC0002"),
+    Phantom("mr", "mr", 24, "explicit-little-endian",
+            "PHANTOM^MR", "LBPH-0003", "LBACC0003"),
+    Phantom("cr", "cr", 1, "explicit-little-endian",
+            "PHANTOM^CR", "LBPH-0004", "LBACC0004"),
+]
+
+
+def make_phantom_argv(exe, phantom, out_dir):
+    """The generator's command line; its CLI is young, so it is spelled out here only."""
+    return [exe, "--kind", phantom.kind, "--slices", str(phantom.slices),
+            "--transfer-syntax", phantom.transfer_syntax, "--out", out_dir,
+            "--patient-name", phantom.patient_name, "--patient-id", phantom.patient_id,
+            "--accession", phantom.accession]
+
+
+def find_build_dir(build_dir, source_root):
+    """--build-dir, else $LB_BUILD_ROOT, else the conventional build/ of the source tree."""
+    return build_dir or os.environ.get("LB_BUILD_ROOT") or os.path.join(source_root, "build")
+
+
+def find_make_phantom(build_dir):
+    exe = os.path.join(build_dir, "tools", "make-phantom")
+    if not os.access(exe, os.X_OK):
+        raise ArchiveError(f"--phantoms needs tools/make-phantom, which is not built in "
+                           f"{build_dir}: run `meson compile -C {build_dir}` or pass "
+                           "--build-dir.")
+    return exe
+
+
+def sources(build_dir, log):
+    """Make (or reuse) every phantom; return one seed Source per phantom."""
+    exe = find_make_phantom(build_dir)
+    with open(exe, "rb") as f:
+        exe_digest = hashlib.sha256(f.read()).digest()
+    cache = os.path.join(build_dir, "phantoms")
+    os.makedirs(cache, exist_ok=True)
+    return [Source(f"phantom {p.name}", files_under(_cached(exe, exe_digest, p, cache, log)))
+            for p in PHANTOMS]
+
+
+def _cached(exe, exe_digest, phantom, cache, log):
+    key = hashlib.sha256(exe_digest)
+    key.update("\0".join(make_phantom_argv("", phantom, "")).encode())
+    folder = os.path.join(cache, f"{phantom.name}-{key.hexdigest()[:16]}")
+    if os.path.isdir(folder):
+        return folder
+    # Built beside the final name and renamed, so that a run killed half-way, or two test
+    # runs making the same phantom at once, never leave a partial phantom behind.
+    scratch = tempfile.mkdtemp(prefix=f".{phantom.name}-", dir=cache)
+    try:
+        began = time.monotonic()
+        argv = make_phantom_argv(exe, phantom, scratch)
+        try:
+            done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except OSError as e:
+            raise ArchiveError(f"cannot run {exe}: {e.strerror}.")
+        if done.returncode != 0:
+            detail = done.stderr.decode(errors="replace").strip().splitlines()
+            raise ArchiveError(f"make-phantom failed for phantom {phantom.name} (exit status "
+                               f"{done.returncode}): {detail[-1] if detail else 'no message'}.")
+        if not files_under(scratch):
+            raise ArchiveError(f"make-phantom wrote no file for phantom {phantom.name}.")
+        log(f"phantom {phantom.name}: generated in {time.monotonic() - began:.2f} s")
+        try:
+            os.rename(scratch, folder)
+        except OSError:
+            if not os.path.isdir(folder):
+                raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return folder

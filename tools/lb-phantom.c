@@ -191,8 +191,8 @@ build_mr (LbPhantom *self)
   add (self, "cerebellum", ell, 0, 45, -5, 40, 22, 20, 650, FALSE);
   add (self, "right-eye", ell, -32, -75, 20, 12, 12, 12, 150, FALSE);
   add (self, "left-eye", ell, 32, -75, 20, 12, 12, 12, 150, FALSE);
-  add_sphere (self, "sphere-1500", 20, -30, 50, 8, 1500);
-  add_sphere (self, "sphere-300", -20, 30, 20, 8, 300);
+  add_sphere (self, "sphere-1500", 25, -30, 35, 8, 1500);
+  add_sphere (self, "sphere-300", -22, 15, 25, 8, 300);
 }
 
 /* A PA chest on a 348 x 425 mm detector: the patient's right on the image left.  Values

@@ -332,15 +332,16 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   lb_dicom_init ();
 
+  static Case cases[G_N_ELEMENTS (syntaxes) * G_N_ELEMENTS (layouts)];
   for (guint s = 0; s < G_N_ELEMENTS (syntaxes); s++)
     for (guint l = 0; l < G_N_ELEMENTS (layouts); l++)
       {
-        Case *c = g_new0 (Case, 1);
+        Case *c = &cases[s * G_N_ELEMENTS (layouts) + l];
         c->syntax = &syntaxes[s];
         c->layout = &layouts[l];
         g_autofree char *path = g_strdup_printf ("/dicom/writer/roundtrip/%s/%s",
                                                  syntaxes[s].name, layouts[l].name);
-        g_test_add_data_func_full (path, c, test_roundtrip, g_free);
+        g_test_add_data_func (path, c, test_roundtrip);
       }
   return g_test_run ();
 }

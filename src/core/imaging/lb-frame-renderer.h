@@ -38,8 +38,17 @@ cairo_format_t lb_frame_renderer_get_format (LbFrameRenderer *self,
 
 cairo_surface_t *lb_frame_renderer_render (LbFrameRenderer *self, const LbRenderOptions *options,
                                            LbWindow *applied, GError **error);
-/* Renders into an image surface made earlier for this frame (same size, the format
- * lb_frame_renderer_get_format() names), sparing the allocation. */
+/* The frame 2^@level times smaller on each side (rounded up), made from stored values
+ * averaged over 2^@level x 2^@level blocks (palette indices are sampled instead).  A
+ * viewer showing a mammogram at a third of its size renders level 1: a quarter of the
+ * work of a full render on every window/level change. */
+void lb_frame_renderer_get_level_size (LbFrameRenderer *self, guint level, guint *width,
+                                       guint *height);
+cairo_surface_t *lb_frame_renderer_render_level (LbFrameRenderer *self, guint level,
+                                                 const LbRenderOptions *options,
+                                                 LbWindow *applied, GError **error);
+/* Renders into an image surface made earlier (the format lb_frame_renderer_get_format()
+ * names, the size of the frame or of one of its levels), sparing the allocation. */
 gboolean lb_frame_renderer_render_into (LbFrameRenderer *self, const LbRenderOptions *options,
                                         cairo_surface_t *target, LbWindow *applied,
                                         GError **error);

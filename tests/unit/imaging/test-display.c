@@ -409,6 +409,17 @@ test_palette_image (void)
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmphex (fixture_rgb_at (s, (int) i, 0), ==, expected[i]);
   cairo_surface_destroy (s);
+
+  /* Halved, indices are sampled (0, 2, 7), never averaged into another colour. */
+  g_autoptr (LbFrameDisplay) display = display_for (file, 0);
+  g_autoptr (LbPixels) pixels = lb_dicom_file_decode_frame (file, 0, NULL);
+  g_autoptr (LbFrameRenderer) renderer = lb_frame_renderer_new (display, pixels, NULL);
+  s = lb_frame_renderer_render_level (renderer, 1, &options, NULL, NULL);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, 3);
+  g_assert_cmphex (fixture_rgb_at (s, 0, 0), ==, 0x00ff00);
+  g_assert_cmphex (fixture_rgb_at (s, 1, 0), ==, 0x8040c0);
+  g_assert_cmphex (fixture_rgb_at (s, 2, 0), ==, 0x12569a);
+  cairo_surface_destroy (s);
 }
 
 static void

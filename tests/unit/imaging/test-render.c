@@ -341,6 +341,53 @@ test_wide_range (void)
 }
 
 static void
+test_levels (void)
+{
+  /* 5x3 stored values; level 1 is 3x2, averaging 2x2 blocks (half up):
+   *   row 0:  0  4 | 8 12 | 16        ->  (0 + 4 + 20 + 24) / 4 = 12, (8 + 12 + 28 + 32) / 4
+   *   row 1: 20 24 | 28 32 | 36           = 20, (16 + 36) / 2 = 26
+   *   row 2: -1 -2 | 40 41 | 50       ->  (-1 - 2) / 2 = -1.5 -> -1, (40 + 41) / 2 = 40.5 ->
+   *                                       41, 50
+   * With the window c = 25.5, w = 51 (edges 0 and 50) a value v shows as v * 255 / 50. */
+  const gint16 values[] = { 0, 4, 8, 12, 16, 20, 24, 28, 32, 36, -1, -2, 40, 41, 50 };
+  g_autoptr (LbPixels) pixels = fixture_pixels (LB_SAMPLE_S16, 5, 3, 1,
+                                                LB_PHOTOMETRIC_MONOCHROME2, 16, values);
+  g_autoptr (LbFrameDisplay) display = lb_frame_display_new_monochrome (FALSE, 1, 0, NULL, 0);
+  g_autoptr (LbFrameRenderer) renderer = lb_frame_renderer_new (display, pixels, NULL);
+  LbRenderOptions options = { .mode = LB_VOI_MODE_WINDOW,
+                              .window = { 25.5, 51, LB_VOI_FUNCTION_LINEAR },
+                              .grey_a8 = TRUE };
+  g_autoptr (GError) error = NULL;
+  guint w, h;
+
+  lb_frame_renderer_get_level_size (renderer, 1, &w, &h);
+  g_assert_cmpuint (w, ==, 3);
+  g_assert_cmpuint (h, ==, 2);
+  lb_frame_renderer_get_level_size (renderer, 9, &w, &h);
+  g_assert_cmpuint (w, ==, 1);
+  g_assert_cmpuint (h, ==, 1);
+
+  cairo_surface_t *s = lb_frame_renderer_render_level (renderer, 1, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, 3);
+  /* 12 -> 61.2 -> 61; 20 -> 102; 26 -> 132.6 -> 133; -1 -> 0; 41 -> 209.1 -> 209; 50 -> 255. */
+  const guint expected[2][3] = { { 61, 102, 133 }, { 0, 209, 255 } };
+  for (int y = 0; y < 2; y++)
+    for (int x = 0; x < 3; x++)
+      g_assert_cmpuint (fixture_grey_at (s, x, y), ==, expected[y][x]);
+
+  /* render_into picks the level from the target's size; other sizes are refused. */
+  options.window.center = 0.5;
+  g_assert_true (lb_frame_renderer_render_into (renderer, &options, s, NULL, &error));
+  g_assert_cmpuint (fixture_grey_at (s, 2, 1), ==, 255);
+  cairo_surface_destroy (s);
+  s = cairo_image_surface_create (CAIRO_FORMAT_A8, 2, 2);
+  g_assert_false (lb_frame_renderer_render_into (renderer, &options, s, NULL, &error));
+  g_assert_error (error, LB_IMAGING_ERROR, LB_IMAGING_ERROR_MISMATCH);
+  cairo_surface_destroy (s);
+}
+
+static void
 test_mismatch (void)
 {
   const guint8 rgb[] = { 1, 2, 3 };
@@ -511,6 +558,7 @@ main (int argc, char **argv)
   g_test_add_func ("/imaging/render/auto", test_auto);
   g_test_add_func ("/imaging/render/cache", test_cache);
   g_test_add_func ("/imaging/render/wide-range", test_wide_range);
+  g_test_add_func ("/imaging/render/levels", test_levels);
   g_test_add_func ("/imaging/render/mismatch", test_mismatch);
   g_test_add_func ("/imaging/render/colour", test_colour);
   g_test_add_func ("/imaging/scale/fit-rect", test_fit_rect);

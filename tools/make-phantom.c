@@ -734,7 +734,7 @@ add_object (JsonBuilder *b, LbPhantom *phantom, const LbPhantomObject *o)
 }
 
 static JsonNode *
-describe (Plan *plan, guint slices_written)
+describe (Plan *plan)
 {
   LbPhantom *phantom = plan->phantom;
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -904,7 +904,7 @@ describe (Plan *plan, guint slices_written)
 
   json_builder_set_member_name (b, "instances");
   json_builder_begin_array (b);
-  for (guint k = 0; k < slices_written; k++)
+  for (guint k = 0; k < lb_phantom_get_slices (phantom); k++)
     {
       json_builder_begin_object (b);
       add_string (b, "file", g_ptr_array_index (plan->files, k));
@@ -932,7 +932,7 @@ describe (Plan *plan, guint slices_written)
 static gboolean
 write_description (Plan *plan, GError **error)
 {
-  g_autoptr (JsonNode) root = describe (plan, lb_phantom_get_slices (plan->phantom));
+  g_autoptr (JsonNode) root = describe (plan);
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autofree char *path = g_build_filename (plan->out_dir, "phantom.json", NULL);
 
@@ -1035,7 +1035,7 @@ main (int argc, char **argv)
   g_autofree char *study_date = NULL;
   g_autofree char *study_description = NULL;
   g_autofree char *seed_text = NULL;
-  gint slices = 0;
+  gint slices = -1;
   gint jobs = 0;
   double slice_spacing = 0;
   g_autoptr (GError) error = NULL;
@@ -1093,8 +1093,10 @@ main (int argc, char **argv)
       columns = (guint) w;
       rows = (guint) h;
     }
-  if (slices < 0 || slices > 5000)
+  if (slices == 0 || slices < -1 || slices > 5000)
     return usage_error ("--slices must be from 1 to 5000.");
+  if (slices == -1)
+    slices = 0;
   if (projection && slices > 1)
     return usage_error ("a %s phantom is a single image: --slices applies to ct and mr.",
                         kind_name);

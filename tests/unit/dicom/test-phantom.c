@@ -831,6 +831,7 @@ test_tool_refusals (void)
     { { "--study-uid", "1.2.03" }, "not a valid UID" },
     { { "--accession", "ABCDEFGHIJKLMNOPQ" }, "16 characters" },
     { { "--size", "0x12" }, "--size" },
+    { { "--slices", "0" }, "--slices" },
   };
 
   if (!have_tool ())

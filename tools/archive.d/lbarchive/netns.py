@@ -41,7 +41,8 @@ def reexec_isolated(argv):
     try:
         os.execvpe("unshare", ["unshare", "--net", "--mount", "--"] + argv, env)
     except OSError as e:
-        raise ArchiveError(f"cannot run unshare (util-linux) to isolate the archive: {e.strerror}.")
+        raise ArchiveError(f"cannot run unshare (util-linux) to isolate the archive: "
+                           f"{e.strerror}.")
 
 
 def prepare():

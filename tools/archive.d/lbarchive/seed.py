@@ -88,7 +88,8 @@ def upload(rest_url, auth, source, log):
     reasons = collections.Counter(reason for _, reason in results if reason)
     refused = sum(reasons.values())
     why = f" ({', '.join(f'{r}: {n}' for r, n in sorted(reasons.items()))})" if reasons else ""
-    log(f"{source.name}: seeded {stored} instances, {refused} refused{why}, "
+    log(f"{source.name}: seeded {stored} instance{'' if stored == 1 else 's'}, "
+        f"{refused} refused{why}, "
         f"in {time.monotonic() - began:.2f} s")
     return stored, refused
 

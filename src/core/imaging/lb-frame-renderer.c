@@ -11,9 +11,11 @@
 #include "lb-imaging-error.h"
 
 /* The table from stored value to grey covers the frame's actual range: 4096 entries for
- * 12-bit CT sit in L1.  Past this many entries (32-bit frames only) building the table
- * costs more than it saves. */
-#define MAX_TABLE_ENTRIES (G_GINT64_CONSTANT (1) << 22)
+ * 12-bit CT sit in L1.  Any 16-bit range gets one; wider ranges (32-bit frames) only
+ * when the frame has several pixels per entry, and never past the cap, since beyond
+ * that building the table costs more than it saves. */
+#define SMALL_TABLE_ENTRIES (G_GINT64_CONSTANT (1) << 16)
+#define MAX_TABLE_ENTRIES   (G_GINT64_CONSTANT (1) << 22)
 /* Exact histograms up to this many distinct stored values, binned beyond. */
 #define MAX_HISTOGRAM_BINS (G_GINT64_CONSTANT (1) << 16)
 #define AUTO_LOW_FRACTION  0.005
@@ -339,7 +341,8 @@ compute_auto_window (LbFrameRenderer *self)
       gint64 v = sample_at (data, type, i);
       if (padded && v >= pad_low && v <= pad_high)
         continue;
-      counts[(v - self->min_stored) / bin_width]++;
+      /* A division per pixel would triple the cost; only 32-bit ranges need one. */
+      counts[bin_width == 1 ? v - self->min_stored : (v - self->min_stored) / bin_width]++;
       total++;
     }
 
@@ -527,7 +530,7 @@ use_table (LbFrameRenderer *self)
   gint64 entries = table_entries (self);
   gint64 pixels = (gint64) n_samples (self->pixels);
 
-  return entries <= MAX_HISTOGRAM_BINS || (entries <= MAX_TABLE_ENTRIES && entries <= pixels / 4);
+  return entries <= SMALL_TABLE_ENTRIES || (entries <= MAX_TABLE_ENTRIES && entries <= pixels / 4);
 }
 
 static void

@@ -761,6 +761,7 @@ describe (Plan *plan)
   add_string (b, "kind", lb_phantom_kind_to_string (kind));
   add_string (b, "modality", plan->info->modality);
   add_string (b, "sop_class_uid", plan->info->sop_class);
+  add_string (b, "sop_class_name", plan->info->sop_class_name);
 
   json_builder_set_member_name (b, "transfer_syntax");
   json_builder_begin_object (b);

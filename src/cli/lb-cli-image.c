@@ -11,6 +11,9 @@
 
 #include "lb-cli.h"
 #include "lb-dicom-file.h"
+#include "lb-frame-display.h"
+#include "lb-presets.h"
+#include "lb-render.h"
 
 /* ---- info ------------------------------------------------------------------------ */
 
@@ -187,4 +190,109 @@ lb_cli_info (int argc, char **argv)
       printf ("%s\n", text);
     }
   return status;
+}
+
+/* ---- render ---------------------------------------------------------------------- */
+
+static gboolean
+parse_pair (const char *text, char sep, double *a, double *b)
+{
+  g_auto (GStrv) parts = g_strsplit (text, (char[]){ sep, 0 }, 2);
+  char *end;
+
+  if (g_strv_length (parts) != 2)
+    return FALSE;
+  *a = g_ascii_strtod (parts[0], &end);
+  if (end == parts[0] || *end)
+    return FALSE;
+  *b = g_ascii_strtod (parts[1], &end);
+  return end != parts[1] && *end == '\0';
+}
+
+int
+lb_cli_render (int argc, char **argv)
+{
+  int frame = 1;
+  g_autofree char *window = NULL;
+  g_autofree char *preset = NULL;
+  g_autofree char *size = NULL;
+  g_autofree char *output = NULL;
+  gboolean full_range = FALSE;
+  gboolean invert = FALSE;
+  GOptionEntry entries[] = {
+    { "frame", 0, 0, G_OPTION_ARG_INT, &frame, "Frame to render, from 1 (default 1)", "N" },
+    { "window", 0, 0, G_OPTION_ARG_STRING, &window, "Window centre and width", "C,W" },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &preset, "A CT window preset (brain, lung, bone...)",
+      "NAME" },
+    { "full-range", 0, 0, G_OPTION_ARG_NONE, &full_range, "Window over the frame's full range",
+      NULL },
+    { "invert", 0, 0, G_OPTION_ARG_NONE, &invert, "Invert grey levels", NULL },
+    { "size", 0, 0, G_OPTION_ARG_STRING, &size, "Fit into this many pixels (default: native)",
+      "WxH" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "PNG file to write", "OUT.png" },
+    { NULL },
+  };
+  LbRenderOptions options = { .mode = LB_VOI_MODE_FILE, .invert = FALSE };
+  double width = 0, height = 0;
+
+  if (!lb_cli_parse ("render", "FILE -o OUT.png", entries, &argc, &argv))
+    return LB_CLI_EXIT_USAGE;
+  if (argc != 2)
+    return lb_cli_usage ("render", "give exactly one DICOM file.");
+  if (output == NULL)
+    return lb_cli_usage ("render", "-o OUT.png is required.");
+  if ((window != NULL) + (preset != NULL) + full_range > 1)
+    return lb_cli_usage ("render", "--window, --preset and --full-range exclude each other.");
+  if (frame < 1)
+    return lb_cli_usage ("render", "frames are numbered from 1.");
+  if (window)
+    {
+      if (!parse_pair (window, ',', &options.window.center, &options.window.width) ||
+          options.window.width <= 0)
+        return lb_cli_usage ("render", "--window needs a centre and a positive width, like 40,400.");
+      options.mode = LB_VOI_MODE_WINDOW;
+      options.window.function = LB_VOI_FUNCTION_LINEAR;
+    }
+  if (preset)
+    {
+      const LbPreset *p = lb_preset_find (preset);
+      if (p == NULL)
+        return lb_cli_usage ("render", "unknown preset '%s'.", preset);
+      options.mode = LB_VOI_MODE_WINDOW;
+      options.window.center = p->level;
+      options.window.width = p->width;
+      options.window.function = LB_VOI_FUNCTION_LINEAR;
+    }
+  if (full_range)
+    options.mode = LB_VOI_MODE_FULL_RANGE;
+  options.invert = invert;
+  if (size && (!parse_pair (size, 'x', &width, &height) || width < 1 || height < 1 ||
+               width > 16384 || height > 16384 || width != (int) width || height != (int) height))
+    return lb_cli_usage ("render", "--size needs whole numbers like 512x512.");
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbDicomFile) file = lb_dicom_file_new_for_path (argv[1], &error);
+  if (file == NULL)
+    return lb_cli_fail_error (error);
+  g_autoptr (LbPixels) pixels = lb_dicom_file_decode_frame (file, (guint) frame - 1, &error);
+  if (pixels == NULL)
+    return lb_cli_fail_error (error);
+  g_autoptr (LbFrameDisplay) display = lb_frame_display_new (file, (guint) frame - 1, &error);
+  if (display == NULL)
+    return lb_cli_fail_error (error);
+
+  cairo_surface_t *surface = lb_render_frame (display, pixels, &options, NULL, &error);
+  if (surface == NULL)
+    return lb_cli_fail_error (error);
+  if (size)
+    {
+      cairo_surface_t *scaled = lb_render_scale_to_fit (surface, (int) width, (int) height);
+      cairo_surface_destroy (surface);
+      surface = scaled;
+    }
+  cairo_status_t st = cairo_surface_write_to_png (surface, output);
+  cairo_surface_destroy (surface);
+  if (st != CAIRO_STATUS_SUCCESS)
+    return lb_cli_fail ("Cannot write %s: %s.", output, cairo_status_to_string (st));
+  return LB_CLI_EXIT_OK;
 }

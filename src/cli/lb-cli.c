@@ -21,6 +21,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "info", lb_cli_info, "Describe DICOM files (--json for scripts)" },
+  { "render", lb_cli_render, "Render one frame to PNG through the viewer's pipeline" },
   { "worklist", lb_cli_worklist, "List studies on a DICOMweb archive" },
   { "fetch", lb_cli_fetch, "Retrieve a study from a DICOMweb archive" },
   { "push", lb_cli_push, "Store DICOM files on a DICOMweb archive (STOW-RS)" },

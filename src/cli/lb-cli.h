@@ -27,6 +27,7 @@ int lb_cli_usage (const char *command, const char *format, ...) G_GNUC_PRINTF (2
 
 /* lb-cli-image.c */
 int lb_cli_info (int argc, char **argv);
+int lb_cli_render (int argc, char **argv);
 
 /* lb-cli-archive.c */
 int lb_cli_worklist (int argc, char **argv);

@@ -11,6 +11,7 @@
 
 #include "gdcm-shim/lb-gdcm-shim.h"
 #include "lb-base.h"
+#include "lb-rle.h"
 
 struct _LbDicomFile
 {
@@ -728,6 +729,37 @@ decode_native (LbDicomFile *self, const LbImageInfo *info, guint frame, GError *
 }
 
 static LbPixels *
+decode_rle (LbDicomFile *self, const LbImageInfo *info, guint frame, LbPixels *owned,
+            GError **error)
+{
+  g_autoptr (LbPixels) pixels = owned;
+  g_autoptr (GError) local_error = NULL;
+  const guint8 *data;
+  guint64 length;
+
+  if (!lb_gdcm_reader_get_frame_fragment (self->reader, info->frames, frame, &data, &length))
+    {
+      g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_CORRUPT,
+                   "%s is RLE compressed but frame %u is not one fragment.", self->name,
+                   frame + 1);
+      return NULL;
+    }
+  if (!lb_rle_decode_frame (data, (gsize) length, info->columns, info->rows,
+                            info->samples_per_pixel, info->bits_allocated / 8,
+                            lb_pixels_get_data_mut (pixels), &local_error))
+    {
+      g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_DECODE,
+                   "The image data in %s could not be decoded: %s.", self->name,
+                   local_error->message);
+      return NULL;
+    }
+  /* RLE carries YBR only at full resolution (PS3.5 8.2.2). */
+  if (info->photometric == LB_PHOTOMETRIC_YBR_FULL_422)
+    lb_pixels_set_photometric (pixels, LB_PHOTOMETRIC_YBR_FULL);
+  return g_steal_pointer (&pixels);
+}
+
+static LbPixels *
 decode_encapsulated (LbDicomFile *self, const LbImageInfo *info, guint frame, GError **error)
 {
   g_autofree char *pi_string = lb_dicom_file_dup_string (self, NULL,
@@ -756,6 +788,9 @@ decode_encapsulated (LbDicomFile *self, const LbImageInfo *info, guint frame, GE
                                                info->samples_per_pixel, info->photometric, error);
   if (pixels == NULL)
     return NULL;
+
+  if (g_strcmp0 (self->transfer_syntax, LB_TRANSFER_SYNTAX_RLE) == 0)
+    return decode_rle (self, info, frame, g_steal_pointer (&pixels), error);
 
   char out_pi[32] = "";
   guint16 out_planar = 0;

@@ -41,6 +41,8 @@ LbPhotometric lb_photometric_from_string (const char *s);
 const char *lb_photometric_to_string (LbPhotometric p);
 gboolean lb_photometric_is_monochrome (LbPhotometric p);
 
+#define LB_TRANSFER_SYNTAX_RLE "1.2.840.10008.1.2.5"
+
 /* Whether pixels stored in this transfer syntax have lost information. */
 gboolean lb_transfer_syntax_is_lossy (const char *uid);
 /* A short human name ("JPEG-LS lossless") or NULL when unknown. */

@@ -286,7 +286,10 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
                                : std::string ("not a DICOM file"));
           return nullptr;
         }
-      if (probe_buf.overran)
+      /* A deflated data set is walked as if it were raw, which means nothing. */
+      bool probe_deflated = probe.GetFile ().GetHeader ().GetDataSetTransferSyntax () ==
+                            gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian;
+      if (probe_buf.overran && !probe_deflated)
         {
           set_error (status, message, LB_GDCM_ERR_CORRUPT,
                      "an element is longer than the rest of the file (the file is cut short "
@@ -306,7 +309,11 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
                      "the DICOM structure is broken (" + assertion + ")");
           return nullptr;
         }
-      if (!ok || buf.overran)
+      /* Inflating reads whole blocks, so the last read of a deflated file is always
+       * short; zlib itself reports a cut deflate stream. */
+      bool deflated = r->reader.GetFile ().GetHeader ().GetDataSetTransferSyntax () ==
+                      gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian;
+      if (!ok || (buf.overran && !deflated))
         {
           if (!ok && !has_magic)
             set_error (status, message, LB_GDCM_ERR_NOT_DICOM, "not a DICOM file");
@@ -621,6 +628,49 @@ map_frames (LbGdcmReader *reader, const gdcm::SequenceOfFragments &sf, uint32_t 
   return false;
 }
 
+static const gdcm::SequenceOfFragments *
+pixel_fragments (LbGdcmReader *reader)
+{
+  const gdcm::DataSet &d = reader->reader.GetFile ().GetDataSet ();
+  gdcm::Tag pt (0x7fe0, 0x0010);
+  return d.FindDataElement (pt) ? d.GetDataElement (pt).GetSequenceOfFragments () : nullptr;
+}
+
+static void
+ensure_frames_mapped (LbGdcmReader *reader, const gdcm::SequenceOfFragments &sf, uint32_t frames)
+{
+  if (!reader->frames_mapped)
+    {
+      map_frames (reader, sf, frames);
+      reader->frames_mapped = true;
+    }
+}
+
+extern "C" int
+lb_gdcm_reader_get_frame_fragment (LbGdcmReader *reader, uint32_t frames, uint32_t index,
+                                   const uint8_t **data, uint64_t *length)
+{
+  try
+    {
+      const gdcm::SequenceOfFragments *sf = pixel_fragments (reader);
+      if (!sf || index >= frames)
+        return 0;
+      ensure_frames_mapped (reader, *sf, frames);
+      if (reader->frame_fragments.size () != frames || reader->frame_fragments[index].second != 1)
+        return 0;
+      const gdcm::ByteValue *bv = sf->GetFragment (reader->frame_fragments[index].first).GetByteValue ();
+      if (!bv)
+        return 0;
+      *data = reinterpret_cast<const uint8_t *> (bv->GetPointer ());
+      *length = bv->GetLength ();
+      return 1;
+    }
+  catch (...)
+    {
+      return 0;
+    }
+}
+
 static void
 setup_image (gdcm::Image &img, const LbGdcmPixelFormat *f, uint32_t frames,
              const gdcm::TransferSyntax &ts)
@@ -664,8 +714,7 @@ lb_gdcm_reader_decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *form
       const gdcm::TransferSyntax &ts = file.GetHeader ().GetDataSetTransferSyntax ();
       const gdcm::DataSet &d = file.GetDataSet ();
       gdcm::Tag pt (0x7fe0, 0x0010);
-      const gdcm::SequenceOfFragments *sf =
-        d.FindDataElement (pt) ? d.GetDataElement (pt).GetSequenceOfFragments () : nullptr;
+      const gdcm::SequenceOfFragments *sf = pixel_fragments (reader);
       if (!sf)
         {
           set_error (&status, message, LB_GDCM_ERR_INTERNAL, "pixel data is not encapsulated");
@@ -676,11 +725,7 @@ lb_gdcm_reader_decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *form
           set_error (&status, message, LB_GDCM_ERR_INTERNAL, "no such frame");
           return status;
         }
-      if (!reader->frames_mapped)
-        {
-          map_frames (reader, *sf, format->frames);
-          reader->frames_mapped = true;
-        }
+      ensure_frames_mapped (reader, *sf, format->frames);
 
       if (!reader->frame_fragments.empty ())
         {

@@ -121,11 +121,6 @@ def _sources(args):
     return sources
 
 
-def _upload_all(state, auth, sources):
-    for source in sources:
-        seed.upload(state.rest_url(), auth, source, log)
-
-
 def _start_orthanc(state, args):
     proc, seconds = orthanc.start(state, args.port, args.auth)
     log(f"Orthanc ready in {seconds:.2f} s at {state.dicomweb_url()}")
@@ -144,7 +139,7 @@ def _run(script, argv, args, cmd):
     try:
         sources = _sources(args)
         proc = _start_orthanc(state, args)
-        _upload_all(state, args.auth, sources)
+        seed.upload(state.rest_url(), args.auth, sources, log)
         status = signals.run_child(cmd, _environment(state, args.auth))
         if proc.poll() is not None:
             keep_state = temporary
@@ -219,7 +214,7 @@ def _start(args):
     try:
         if reused:
             log(f"reusing the storage in {state.storage_path}")
-        _upload_all(state, args.auth, sources)
+        seed.upload(state.rest_url(), args.auth, sources, log)
     except BaseException:
         orthanc.stop_process(proc)
         state.remove_run_files()
@@ -247,5 +242,5 @@ def _seed(args):
     state = StateDir(args.state_dir)
     if state.running_pid() is None:
         raise ArchiveError(f"no archive is running on {state.path}; start it first.")
-    _upload_all(state, state.config_auth(), _sources(args))
+    seed.upload(state.rest_url(), state.config_auth(), _sources(args), log)
     return 0

@@ -48,11 +48,12 @@ def pydicom_source():
     return Source("pydicom", files_under(PYDICOM_TEST_FILES))
 
 
-def upload(rest_url, auth, source, log):
-    """Upload every file of source; return (instances stored, files refused).
+def upload(rest_url, auth, sources, log):
+    """Upload every file of sources; return {source name: (instances stored, files refused)}.
 
     pydicom's test files include files broken on purpose and files that are not DICOM at all:
-    Orthanc refuses those, and they are counted, not fatal."""
+    Orthanc refuses those, and they are counted, not fatal.  All sources share one pool, so
+    that a file Orthanc takes seconds to refuse overlaps the other sources' uploads."""
     local = threading.local()
     connections = []
     lock = threading.Lock()
@@ -78,20 +79,27 @@ def upload(rest_url, auth, source, log):
     began = time.monotonic()
     pool = concurrent.futures.ThreadPoolExecutor(UPLOAD_THREADS)
     try:
-        results = list(pool.map(one, source.paths))
+        pending = [(s, [pool.submit(one, p) for p in s.paths]) for s in sources]
+        results = [(s, [f.result() for f in futures]) for s, futures in pending]
     finally:
-        # Ctrl+C or a failed upload: drop what has not started instead of finishing it.
-        pool.shutdown(wait=True, cancel_futures=True)
-        for conn in connections:
-            conn.close()
-    stored = sum(n for n, _ in results)
-    reasons = collections.Counter(reason for _, reason in results if reason)
-    refused = sum(reasons.values())
-    why = f" ({', '.join(f'{r}: {n}' for r, n in sorted(reasons.items()))})" if reasons else ""
-    log(f"{source.name}: seeded {stored} instance{'' if stored == 1 else 's'}, "
-        f"{refused} refused{why}, "
-        f"in {time.monotonic() - began:.2f} s")
-    return stored, refused
+        # After Ctrl+C or a failed upload, uploads not yet started are dropped and those under
+        # way end when Orthanc is stopped: some files take Orthanc seconds to refuse.
+        pool.shutdown(wait=False, cancel_futures=True)
+    for conn in connections:
+        conn.close()
+
+    summary = {}
+    for source, answers in results:
+        stored = sum(n for n, _ in answers)
+        reasons = collections.Counter(reason for _, reason in answers if reason)
+        refused = sum(reasons.values())
+        why = ", ".join(f"{r}: {n}" for r, n in sorted(reasons.items()))
+        log(f"{source.name}: seeded {stored} instance{'' if stored == 1 else 's'}, "
+            f"{refused} refused" + (f" ({why})" if why else ""))
+        summary[source.name] = stored, refused
+    if sources:
+        log(f"seeding took {time.monotonic() - began:.2f} s")
+    return summary
 
 
 def _reason(status, answer):

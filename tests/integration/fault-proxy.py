@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A TCP proxy on 127.0.0.1 that puts network faults between the client under test and Orthanc.
 

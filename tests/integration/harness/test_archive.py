@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """tools/archive against the real Orthanc: run, start/stop/seed, basic auth, isolation as root,
 phantoms."""

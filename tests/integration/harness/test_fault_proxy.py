@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """tests/integration/fault-proxy.py in front of the real Orthanc: each mode does what it says.
 

@@ -104,7 +104,8 @@ def _cached(exe, exe_digest, phantom, cache, log):
         if done.returncode != 0:
             detail = done.stderr.decode(errors="replace").strip().splitlines()
             raise ArchiveError(f"make-phantom failed for phantom {phantom.name} (exit status "
-                               f"{done.returncode}): {detail[-1] if detail else 'no message'}.")
+                               f"{done.returncode}): "
+                               f"{detail[-1].rstrip('.') if detail else 'no message'}.")
         if not _images(scratch):
             raise ArchiveError(f"make-phantom wrote no file for phantom {phantom.name}.")
         log(f"phantom {phantom.name}: generated in {time.monotonic() - began:.2f} s")

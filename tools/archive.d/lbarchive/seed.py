@@ -49,7 +49,7 @@ def pydicom_source():
 
 
 def upload(rest_url, auth, sources, log):
-    """Upload every file of sources; return {source name: (instances stored, files refused)}.
+    """Upload every file of sources, and log how many instances each stored.
 
     pydicom's test files include files broken on purpose and files that are not DICOM at all:
     Orthanc refuses those, and they are counted, not fatal.  All sources share one pool, so
@@ -88,7 +88,6 @@ def upload(rest_url, auth, sources, log):
     for conn in connections:
         conn.close()
 
-    summary = {}
     for source, answers in results:
         stored = sum(n for n, _ in answers)
         reasons = collections.Counter(reason for _, reason in answers if reason)
@@ -96,10 +95,8 @@ def upload(rest_url, auth, sources, log):
         why = ", ".join(f"{r}: {n}" for r, n in sorted(reasons.items()))
         log(f"{source.name}: seeded {stored} instance{'' if stored == 1 else 's'}, "
             f"{refused} refused" + (f" ({why})" if why else ""))
-        summary[source.name] = stored, refused
     if sources:
         log(f"seeding took {time.monotonic() - began:.2f} s")
-    return summary
 
 
 def _reason(status, answer):

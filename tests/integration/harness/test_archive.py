@@ -55,6 +55,16 @@ class Run(unittest.TestCase):
         port = int(env["LB_ARCHIVE_REST"].rsplit(":", 1)[1])
         self.assertFalse(common.port_open(port))
 
+    def test_seeds_pydicom_counting_what_orthanc_refuses(self):
+        done = common.archive("run", "--seed", "pydicom", "--", "true")
+        seeded = re.search(r"pydicom: seeded (\d+) instances, (\d+) refused", done.stderr)
+        self.assertIsNotNone(seeded, done.stderr)
+        stored, refused = int(seeded[1]), int(seeded[2])
+        self.assertGreater(stored, 100)
+        self.assertGreater(refused, 0)
+        self.assertEqual(stored + refused, sum(len(files) for _, _, files
+                                                in os.walk(common.PYDICOM_FILES)))
+
     def test_passes_the_command_status_on(self):
         probe_run(status=3, expect=3)
 

@@ -54,28 +54,40 @@ namespace {
 
 thread_local sigjmp_buf *assert_trap = nullptr;
 thread_local const char *assert_text = nullptr;
+/* While GDCM parses untrusted bytes, no single allocation may exceed this (0: no cap). */
+thread_local size_t allocation_cap = 0;
+thread_local bool allocation_refused = false;
 
-/* Runs @body; returns false with the failed assertion in @what when GDCM asserts.  Keep
- * what must be freed in the caller's frame: the frames between here and the assertion
- * are abandoned. */
+/* Runs @body with allocations capped at @cap bytes; returns false with the failed
+ * assertion in @what when GDCM asserts.  Keep what must be freed in the caller's frame:
+ * the frames between here and the assertion are abandoned. */
 template <typename Body>
 bool
-guarded (Body &&body, std::string &what)
+guarded (size_t cap, Body &&body, std::string &what)
 {
   sigjmp_buf trap;
   sigjmp_buf *outer = assert_trap;
+  size_t outer_cap = allocation_cap;
   if (sigsetjmp (trap, 0))
     {
       assert_trap = outer;
+      allocation_cap = outer_cap;
       what = assert_text ? assert_text : "assertion";
       return false;
     }
   struct Restore
   {
     sigjmp_buf *outer;
-    ~Restore () { assert_trap = outer; }
-  } restore{ outer };
+    size_t outer_cap;
+    ~Restore ()
+    {
+      assert_trap = outer;
+      allocation_cap = outer_cap;
+    }
+  } restore{ outer, outer_cap };
   assert_trap = &trap;
+  allocation_cap = cap;
+  allocation_refused = false;
   body ();
   return true;
 }
@@ -202,7 +214,37 @@ stored_sequence (const gdcm::DataElement &de)
 
 } /* namespace */
 
-extern "C" [[noreturn]] void
+/* GDCM sizes a value's buffer from the length its header claims, before reading it,
+ * and some of its parsing paths do so even when told to skip values: a 70-byte file can
+ * make it zero-fill 2 GiB.  Replacing the global allocator is the one place to refuse
+ * such a request; outside guarded calls it is plain malloc. */
+void *
+operator new (std::size_t size)
+{
+  if (allocation_cap != 0 && size > allocation_cap)
+    {
+      allocation_refused = true;
+      throw std::bad_alloc ();
+    }
+  void *p = std::malloc (size ? size : 1);
+  if (p == nullptr)
+    throw std::bad_alloc ();
+  return p;
+}
+
+void
+operator delete (void *p) noexcept
+{
+  std::free (p);
+}
+
+void
+operator delete (void *p, std::size_t) noexcept
+{
+  std::free (p);
+}
+
+extern "C" __attribute__ ((__noreturn__)) void
 __assert_fail (const char *assertion, const char *file, unsigned int line,
                const char *function) noexcept
 {
@@ -270,32 +312,49 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
   std::string assertion;
   try
     {
-      /* Pass 1: structure only, values skipped. */
+      /* Pass 1: structure only, values skipped.  It proves nothing about a deflated data
+       * set (it sees compressed bytes as raw), and its other failures are left for the
+       * full read to judge: only lengths beyond the end of the file count here. */
       MemoryBuf probe_buf (bytes, length);
       std::istream probe_stream (&probe_buf);
       gdcm::Reader probe;
       probe.SetStream (probe_stream);
       std::set<gdcm::Tag> none;
       none.insert (gdcm::Tag (0xffff, 0xffff));
-      /* A walk that fails for other reasons (deflated data sets, which GDCM inflates only
-       * in a full read) is left for the full read to judge. */
-      if (!guarded ([&] { probe.ReadSelectedTags (none, false); }, assertion))
-        {
-          set_error (status, message, has_magic ? LB_GDCM_ERR_CORRUPT : LB_GDCM_ERR_NOT_DICOM,
-                     has_magic ? "the DICOM structure is broken (" + assertion + ")"
-                               : std::string ("not a DICOM file"));
-          return nullptr;
-        }
-      /* A deflated data set is walked as if it were raw, which means nothing. */
-      bool probe_deflated = probe.GetFile ().GetHeader ().GetDataSetTransferSyntax () ==
-                            gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian;
-      if (probe_buf.overran && !probe_deflated)
+      /* No value of a file can be larger than the file. */
+      size_t cap = length + 4096;
+      bool walked = guarded (cap,
+                             [&] {
+                               try
+                                 {
+                                   probe.ReadSelectedTags (none, false);
+                                 }
+                               catch (...)
+                                 {
+                                 }
+                             },
+                             assertion);
+      /* GDCM turns the refusal into its own exception, or swallows it. */
+      bool refused = allocation_refused;
+      bool deflated = probe.GetFile ().GetHeader ().GetDataSetTransferSyntax () ==
+                      gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian;
+      if (!deflated && (probe_buf.overran || refused))
         {
           set_error (status, message, LB_GDCM_ERR_CORRUPT,
                      "an element is longer than the rest of the file (the file is cut short "
                      "or its lengths are wrong)");
           return nullptr;
         }
+      if (!deflated && !walked)
+        {
+          set_error (status, message, has_magic ? LB_GDCM_ERR_CORRUPT : LB_GDCM_ERR_NOT_DICOM,
+                     has_magic ? "the DICOM structure is broken (" + assertion + ")"
+                               : std::string ("not a DICOM file"));
+          return nullptr;
+        }
+      /* Inflated values can be far larger than the file. */
+      if (deflated)
+        cap = (size_t) 1 << 30;
 
       /* Pass 2: the real read. */
       std::unique_ptr<_LbGdcmReader> r (new _LbGdcmReader ());
@@ -303,7 +362,7 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
       std::istream is (&buf);
       r->reader.SetStream (is);
       bool ok = false;
-      if (!guarded ([&] { ok = r->reader.Read (); }, assertion))
+      if (!guarded (cap, [&] { ok = r->reader.Read (); }, assertion))
         {
           set_error (status, message, LB_GDCM_ERR_CORRUPT,
                      "the DICOM structure is broken (" + assertion + ")");
@@ -311,8 +370,12 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
         }
       /* Inflating reads whole blocks, so the last read of a deflated file is always
        * short; zlib itself reports a cut deflate stream. */
-      bool deflated = r->reader.GetFile ().GetHeader ().GetDataSetTransferSyntax () ==
-                      gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian;
+      if (allocation_refused)
+        {
+          set_error (status, message, LB_GDCM_ERR_CORRUPT,
+                     "an element claims to be longer than the whole file");
+          return nullptr;
+        }
       if (!ok || (buf.overran && !deflated))
         {
           if (!ok && !has_magic)
@@ -328,7 +391,11 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
     }
   catch (const std::bad_alloc &)
     {
-      set_error (status, message, LB_GDCM_ERR_NO_MEMORY, "out of memory while reading");
+      if (allocation_refused)
+        set_error (status, message, LB_GDCM_ERR_CORRUPT,
+                   "an element claims to be longer than the whole file");
+      else
+        set_error (status, message, LB_GDCM_ERR_NO_MEMORY, "out of memory while reading");
     }
   catch (const std::exception &e)
     {
@@ -483,8 +550,10 @@ find_sequence (LbGdcmReader *reader, const gdcm::DataSet *d, uint32_t tag)
   auto it = reader->sequences.find (&de);
   if (it != reader->sequences.end ())
     return it->second.GetPointer ();
-  gdcm::SmartPointer<gdcm::SequenceOfItems> sq = de.GetValueAsSQ ();
-  if (!sq)
+  gdcm::SmartPointer<gdcm::SequenceOfItems> sq;
+  std::string assertion;
+  size_t cap = (de.GetByteValue () ? (size_t) de.GetByteValue ()->GetLength () : 0) + 4096;
+  if (!guarded (cap, [&] { sq = de.GetValueAsSQ (); }, assertion) || !sq)
     return nullptr;
   reader->sequences[&de] = sq;
   return sq.GetPointer ();
@@ -700,13 +769,11 @@ copy_photometric (const gdcm::Image &img, char out[32])
   out[31] = '\0';
 }
 
-extern "C" LbGdcmStatus
-lb_gdcm_reader_decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *format, uint32_t index,
-                             void *out, uint64_t out_length, char out_photometric[32],
-                             uint16_t *out_planar, char **message)
+static LbGdcmStatus
+decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *format, uint32_t index, void *out,
+              uint64_t out_length, char out_photometric[32], uint16_t *out_planar,
+              char **message)
 {
-  if (message)
-    *message = nullptr;
   LbGdcmStatus status = LB_GDCM_OK;
   try
     {
@@ -792,7 +859,11 @@ lb_gdcm_reader_decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *form
     }
   catch (const std::bad_alloc &)
     {
-      set_error (&status, message, LB_GDCM_ERR_NO_MEMORY, "out of memory while decoding");
+      if (allocation_refused)
+        set_error (&status, message, LB_GDCM_ERR_DECODE,
+                   "the compressed data describes a larger image than the header");
+      else
+        set_error (&status, message, LB_GDCM_ERR_NO_MEMORY, "out of memory while decoding");
     }
   catch (const std::exception &e)
     {
@@ -801,6 +872,36 @@ lb_gdcm_reader_decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *form
   catch (...)
     {
       set_error (&status, message, LB_GDCM_ERR_INTERNAL, "unknown error in GDCM");
+    }
+  return status;
+}
+
+extern "C" LbGdcmStatus
+lb_gdcm_reader_decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *format, uint32_t index,
+                             void *out, uint64_t out_length, char out_photometric[32],
+                             uint16_t *out_planar, char **message)
+{
+  if (message)
+    *message = nullptr;
+  /* A codec needs the whole image at most (when frames cannot be told apart), plus its
+   * working memory. */
+  size_t cap = (size_t) out_length * (format->frames ? format->frames : 1) * 2 + (16u << 20);
+  LbGdcmStatus status = LB_GDCM_OK;
+  std::string assertion;
+  if (!guarded (cap,
+                [&] {
+                  status = decode_frame (reader, format, index, out, out_length, out_photometric,
+                                         out_planar, message);
+                },
+                assertion))
+    {
+      if (message && *message)
+        {
+          std::free (*message);
+          *message = nullptr;
+        }
+      set_error (&status, message, LB_GDCM_ERR_DECODE,
+                 "the codec failed an internal check (" + assertion + ")");
     }
   return status;
 }

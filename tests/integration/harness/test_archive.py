@@ -197,7 +197,11 @@ class Phantoms(unittest.TestCase):
             f.write(FAKE_MAKE_PHANTOM.format(
                 ct=os.path.join(common.PYDICOM_FILES, "CT_small.dcm")))
         os.chmod(fake, 0o755)
+        stale = os.path.join(self.build, "phantoms", "cr-0123456789abcdef")
+        os.makedirs(stale)
         first = common.archive("run", "--phantoms", "--build-dir", self.build, "--", "true")
+        # A phantom made by an older generator goes once the new one is there.
+        self.assertFalse(os.path.exists(stale))
         second = common.archive("run", "--phantoms", "--build-dir", self.build, "--", "true")
         with open(os.path.join(tools, "calls"), encoding="utf-8") as f:
             calls = f.read().splitlines()

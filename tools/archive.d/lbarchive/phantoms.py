@@ -8,6 +8,7 @@ generator or a changed argument makes a new phantom, anything else reuses the ol
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -116,4 +117,15 @@ def _cached(exe, exe_digest, phantom, cache, log):
                 raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    _prune(cache, phantom, folder)
     return folder
+
+
+def _prune(cache, phantom, keep):
+    """Remove the phantom's older versions: each rebuild of the generator makes a new one,
+    and a 300-slice CT is 50-150 MB."""
+    stale = re.compile(re.escape(phantom.name) + r"-[0-9a-f]{16}")
+    for name in os.listdir(cache):
+        path = os.path.join(cache, name)
+        if stale.fullmatch(name) and path != keep:
+            shutil.rmtree(path, ignore_errors=True)

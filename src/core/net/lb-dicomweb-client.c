@@ -448,6 +448,16 @@ on_retrieval_answer (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (!lb_multipart_parser_finish (retrieval->parser, &error))
     {
+      /* An answer without Content-Length ends when the connection closes (Orthanc sends
+       * large ones that way), so a cut connection shows up only here, as a missing close
+       * delimiter: say what happened. */
+      if (g_error_matches (error, LB_NET_ERROR, LB_NET_ERROR_CUT))
+        {
+          g_clear_error (&error);
+          g_set_error (&error, LB_NET_ERROR, LB_NET_ERROR_CUT,
+                       "The connection to the archive at %s was cut during the transfer.",
+                       lb_http_response_get_origin (response));
+        }
       g_task_return_error (task, error);
       return;
     }

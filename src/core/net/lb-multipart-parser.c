@@ -9,6 +9,7 @@
 #include "lb-content-type.h"
 #include "lb-multipart-part-private.h"
 #include "lb-net-error.h"
+#include "lb-part-buffer-private.h"
 
 /* RFC 2046 allows 70 characters; some servers exceed that, none by this much. */
 #define MAX_BOUNDARY_LENGTH 200
@@ -16,13 +17,14 @@
 #define MAX_TRANSPORT_PADDING 1024
 /* A Content-Length is a hint: trust it for preallocation only up to this. */
 #define MAX_PREALLOCATION (64 * 1024 * 1024)
-#define DEFAULT_BODY_ALLOCATION (64 * 1024)
 
 typedef enum {
   STATE_PREAMBLE,
   STATE_BOUNDARY_LINE,
   STATE_HEADERS,
   STATE_BODY,
+  STATE_COUNTED_BODY,
+  STATE_BODY_END,
   STATE_EPILOGUE,
   STATE_FAILED,
 } State;
@@ -57,7 +59,9 @@ struct _LbMultipartParser
 
   gboolean has_content_length;
   guint64 content_length;
-  GByteArray *body;
+  LbPartBuffer *body;
+  /* How much of the delimiter after a counted body has been seen. */
+  gsize delimiter_matched;
 };
 
 static gboolean
@@ -88,7 +92,7 @@ lb_multipart_parser_new (const char *boundary, guint64 max_part_size, LbMultipar
   self->delimiter = g_malloc (self->delimiter_length);
   memcpy (self->delimiter, "\r\n--", 4);
   memcpy (self->delimiter + 4, boundary, boundary_length);
-  self->max_part_size = MIN (max_part_size, G_MAXUINT);
+  self->max_part_size = MIN (max_part_size, G_MAXSIZE / 4);
   self->func = func;
   self->user_data = user_data;
   self->pending = g_malloc (self->delimiter_length);
@@ -141,7 +145,7 @@ lb_multipart_parser_free (LbMultipartParser *self)
   g_byte_array_unref (self->line);
   g_clear_pointer (&self->headers, g_hash_table_unref);
   g_free (self->last_header);
-  g_clear_pointer (&self->body, g_byte_array_unref);
+  g_clear_pointer (&self->body, _lb_part_buffer_free);
   g_free (self);
 }
 
@@ -189,11 +193,14 @@ start_body (LbMultipartParser *self, GError **error)
       return FALSE;
     }
 
-  guint64 allocation = self->has_content_length
-                         ? MIN (self->content_length, MAX_PREALLOCATION)
-                         : DEFAULT_BODY_ALLOCATION;
-  self->body = g_byte_array_sized_new ((guint) allocation);
-  self->state = STATE_BODY;
+  self->body = _lb_part_buffer_new (
+    self->has_content_length ? (gsize) MIN (self->content_length, MAX_PREALLOCATION) : 0);
+  /* With a length, the body is copied without searching it for the delimiter, which must
+   * then follow at once. */
+  self->state = self->has_content_length ? STATE_COUNTED_BODY : STATE_BODY;
+  self->delimiter_matched = 0;
+  if (self->has_content_length && self->content_length == 0)
+    self->state = STATE_BODY_END;
   return TRUE;
 }
 
@@ -202,25 +209,21 @@ append_body (LbMultipartParser *self, const guint8 *data, gsize length, GError *
 {
   if (self->state == STATE_PREAMBLE || length == 0)
     return TRUE;
-  if (length > self->max_part_size - self->body->len)
+  if (length > self->max_part_size - _lb_part_buffer_get_length (self->body))
     {
       g_autofree char *limit = g_format_size (self->max_part_size);
       g_set_error (error, LB_NET_ERROR, LB_NET_ERROR_TOO_LARGE,
                    "A part of the archive's answer is larger than the limit of %s.", limit);
       return FALSE;
     }
-  g_byte_array_append (self->body, data, (guint) length);
+  _lb_part_buffer_append (self->body, data, length);
   return TRUE;
 }
 
 static gboolean
 emit_part (LbMultipartParser *self, GError **error)
 {
-  g_autoptr (GBytes) body = g_byte_array_free_to_bytes (g_steal_pointer (&self->body));
-
-  if (self->has_content_length && g_bytes_get_size (body) != self->content_length)
-    return set_malformed (error, "a part's length differs from its Content-Length");
-
+  g_autoptr (GBytes) body = _lb_part_buffer_free_to_bytes (g_steal_pointer (&self->body));
   g_autoptr (LbMultipartPart) part =
     _lb_multipart_part_new (self->part_count, g_steal_pointer (&self->headers), body);
   self->part_count++;
@@ -230,7 +233,7 @@ emit_part (LbMultipartParser *self, GError **error)
 static gboolean
 delimiter_found (LbMultipartParser *self, GError **error)
 {
-  if (self->state == STATE_BODY && !emit_part (self, error))
+  if (self->state != STATE_PREAMBLE && !emit_part (self, error))
     return FALSE;
   start_boundary_line (self);
   return TRUE;
@@ -314,6 +317,37 @@ feed_until_delimiter (LbMultipartParser *self, const guint8 *data, gsize length,
   self->pending_length = length - tail;
   *used = length;
   return TRUE;
+}
+
+static gboolean
+feed_counted_body (LbMultipartParser *self, const guint8 *data, gsize length, gsize *used,
+                   GError **error)
+{
+  guint64 missing = self->content_length - _lb_part_buffer_get_length (self->body);
+  gsize taken = (gsize) MIN (missing, length);
+
+  if (!append_body (self, data, taken, error))
+    return FALSE;
+  *used = taken;
+  if (taken == missing)
+    self->state = STATE_BODY_END;
+  return TRUE;
+}
+
+static gboolean
+feed_body_end (LbMultipartParser *self, const guint8 *data, gsize length, gsize *used,
+               GError **error)
+{
+  gsize wanted = self->delimiter_length - self->delimiter_matched;
+  gsize taken = MIN (wanted, length);
+
+  if (memcmp (data, self->delimiter + self->delimiter_matched, taken) != 0)
+    return set_malformed (error, "a part's length differs from its Content-Length");
+  self->delimiter_matched += taken;
+  *used = taken;
+  if (self->delimiter_matched < self->delimiter_length)
+    return TRUE;
+  return delimiter_found (self, error);
 }
 
 /* What follows a delimiter on its line: "--" for the last one, else optional transport
@@ -454,6 +488,12 @@ lb_multipart_parser_feed (LbMultipartParser *self, const void *data, gsize lengt
         case STATE_BODY:
           ok = feed_until_delimiter (self, p, length, &used, &local_error);
           break;
+        case STATE_COUNTED_BODY:
+          ok = feed_counted_body (self, p, length, &used, &local_error);
+          break;
+        case STATE_BODY_END:
+          ok = feed_body_end (self, p, length, &used, &local_error);
+          break;
         case STATE_BOUNDARY_LINE:
           ok = feed_boundary_line (self, p, length, &used, &local_error);
           break;
@@ -496,6 +536,8 @@ lb_multipart_parser_finish (LbMultipartParser *self, GError **error)
     case STATE_BOUNDARY_LINE:
     case STATE_HEADERS:
     case STATE_BODY:
+    case STATE_COUNTED_BODY:
+    case STATE_BODY_END:
     default:
       g_set_error_literal (error, LB_NET_ERROR, LB_NET_ERROR_CUT,
                            "The archive's answer ended before its last part was complete.");

@@ -22,8 +22,7 @@ typedef gboolean (*LbMultipartPartFunc) (LbMultipartPart *part, gpointer user_da
 /* Part headers beyond this are refused: no legitimate part needs more. */
 #define LB_MULTIPART_MAX_HEADER_BYTES (16 * 1024)
 
-/* @boundary as given in the Content-Type; @max_part_size caps each part's body (at most
- * G_MAXUINT bytes). */
+/* @boundary as given in the Content-Type; @max_part_size caps each part's body. */
 LbMultipartParser *lb_multipart_parser_new (const char *boundary, guint64 max_part_size,
                                             LbMultipartPartFunc func, gpointer user_data,
                                             GError **error);

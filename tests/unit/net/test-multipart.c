@@ -80,7 +80,7 @@ assert_part (GPtrArray *parts, guint index, const char *content_type, const void
 /* A body shaped like Orthanc's: boundary at byte 0, Content-Length given, binary parts
  * that contain CR, LF, dashes and a prefix of the delimiter. */
 static GByteArray *
-make_sample (guint8 **parts_out, gsize *lengths_out)
+make_sample (gboolean with_length, guint8 **parts_out, gsize *lengths_out)
 {
   static const char *const texts[] = {
     "DICM\r\n--6d055a5a\r\n-\r\n\r\r\n--",
@@ -104,9 +104,11 @@ make_sample (guint8 **parts_out, gsize *lengths_out)
       else
         memcpy (data, texts[i], length);
 
+      g_autofree char *length_header =
+        with_length ? g_strdup_printf ("Content-Length: %zu\r\n", length) : g_strdup ("");
       g_autofree char *headers = g_strdup_printf (
-        "%s--" BOUNDARY "\r\nContent-Type: application/dicom\r\nContent-Length: %zu\r\n"
-        "MIME-Version: 1.0\r\n\r\n", i == 0 ? "" : "\r\n", length);
+        "%s--" BOUNDARY "\r\nContent-Type: application/dicom\r\n%sMIME-Version: 1.0\r\n\r\n",
+        i == 0 ? "" : "\r\n", length_header);
       g_byte_array_append (body, (const guint8 *) headers, strlen (headers));
       g_byte_array_append (body, data, length);
       parts_out[i] = g_steal_pointer (&data);
@@ -125,12 +127,13 @@ check_sample_parts (GPtrArray *parts, guint8 **expected, gsize *lengths)
     assert_part (parts, i, "application/dicom", expected[i], lengths[i]);
 }
 
+/* With a Content-Length the body is counted; without, the delimiter is searched for. */
 static void
-test_split_everywhere (void)
+split_everywhere (gconstpointer with_length)
 {
   guint8 *expected[3];
   gsize lengths[3];
-  g_autoptr (GByteArray) body = make_sample (expected, lengths);
+  g_autoptr (GByteArray) body = make_sample (GPOINTER_TO_INT (with_length), expected, lengths);
 
   /* Two chunks, split at every offset. */
   for (gsize split = 0; split <= body->len; split++)
@@ -168,7 +171,7 @@ test_parts_arrive_early (void)
 {
   guint8 *expected[3];
   gsize lengths[3];
-  g_autoptr (GByteArray) body = make_sample (expected, lengths);
+  g_autoptr (GByteArray) body = make_sample (TRUE, expected, lengths);
   g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_object_unref);
   Collected collected = { parts, 0 };
   g_autoptr (LbMultipartParser) parser =
@@ -241,6 +244,12 @@ test_headers (void)
   g_assert_cmpstr (lb_multipart_part_get_header (part, "X-NOTE"), ==, "a, b");
   assert_part (parts, 0, "application/dicom", "data", 4);
   assert_part (parts, 1, NULL, "", 0);
+
+  g_ptr_array_set_size (parts, 0);
+  g_assert_true (parse_whole ("b", "--b\r\nContent-Length: 0\r\n\r\n\r\n--b--", 1024, parts,
+                              &error));
+  g_assert_no_error (error);
+  assert_part (parts, 0, NULL, "", 0);
 }
 
 static void
@@ -275,6 +284,12 @@ test_broken (void)
   assert_fails ("b", "--b\rx\r\n\r\nx\r\n--b--", 1024, LB_NET_ERROR_PROTOCOL, "CRLF");
   assert_fails ("b", "--b\r\nContent-Length: 3\r\n\r\nfour\r\n--b--", 1024,
                 LB_NET_ERROR_PROTOCOL, "Content-Length");
+  assert_fails ("b", "--b\r\nContent-Length: 5\r\n\r\nfour\r\n--b--", 1024,
+                LB_NET_ERROR_PROTOCOL, "Content-Length");
+  assert_fails ("b", "--b\r\nContent-Length: 4\r\n\r\nfour\r\n--b", 1024, LB_NET_ERROR_CUT,
+                "ended before");
+  assert_fails ("b", "--b\r\nContent-Length: 4\r\n\r\nfo", 1024, LB_NET_ERROR_CUT,
+                "ended before");
 }
 
 static void
@@ -387,7 +402,10 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/net/multipart/split-everywhere", test_split_everywhere);
+  g_test_add_data_func ("/net/multipart/split-everywhere/counted", GINT_TO_POINTER (TRUE),
+                        split_everywhere);
+  g_test_add_data_func ("/net/multipart/split-everywhere/searched", GINT_TO_POINTER (FALSE),
+                        split_everywhere);
   g_test_add_func ("/net/multipart/parts-arrive-early", test_parts_arrive_early);
   g_test_add_func ("/net/multipart/preamble-epilogue-padding", test_preamble_epilogue_padding);
   g_test_add_func ("/net/multipart/headers", test_headers);

@@ -841,8 +841,9 @@ lb_cli_push (int argc, char **argv)
           g_autoptr (GError) error = NULL;
           g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &error);
           g_autoptr (GBytes) bytes = mapped != NULL ? g_mapped_file_get_bytes (mapped) : NULL;
+          g_autofree char *name = g_path_get_basename (path);
           g_autoptr (LbDicomFile) file =
-            bytes != NULL ? lb_dicom_file_new_for_bytes (bytes, path, &error) : NULL;
+            bytes != NULL ? lb_dicom_file_new_for_bytes (bytes, name, &error) : NULL;
 
           total++;
           if (file == NULL || !lb_dicomweb_is_valid_uid (lb_dicom_file_get_sop_instance_uid (file)))
@@ -871,6 +872,6 @@ lb_cli_push (int argc, char **argv)
     return lb_cli_fail_error (failure);
   if (stored < total)
     return lb_cli_fail ("%u of %u instances were not stored.", total - stored, total);
-  printf ("Stored %u instances.\n", stored);
+  printf ("Stored %u %s.\n", stored, stored == 1 ? "instance" : "instances");
   return LB_CLI_EXIT_OK;
 }

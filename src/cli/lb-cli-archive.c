@@ -67,6 +67,9 @@ server_options_clear (ServerOptions *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ServerOptions, server_options_clear)
 
+/* -1: not given, so the server's default applies. */
+#define SERVER_OPTIONS_INIT { .timeout = -1, .parallel = -1 }
+
 /* A secret file holds the secret and perhaps a final line break. */
 static char *
 read_secret (const char *path, const char *what, GError **error)
@@ -106,9 +109,9 @@ make_client (const char *command, ServerOptions *o, LbDicomwebClient **client)
     return lb_cli_usage (command, "--password-file needs --user.");
   if (o->token_file != NULL && o->user != NULL)
     return lb_cli_usage (command, "use either --user or --token-file, not both.");
-  if (o->timeout < 0 || o->timeout > 3600)
+  if (o->timeout != -1 && (o->timeout < 1 || o->timeout > 3600))
     return lb_cli_usage (command, "--timeout must be between 1 and 3600 seconds.");
-  if (o->parallel < 0 || o->parallel > 64)
+  if (o->parallel != -1 && (o->parallel < 1 || o->parallel > 64))
     return lb_cli_usage (command, "--parallel must be between 1 and 64.");
 
   g_autoptr (LbServer) server = lb_server_new (o->url, &error);
@@ -404,7 +407,7 @@ print_table (GPtrArray *studies)
 int
 lb_cli_worklist (int argc, char **argv)
 {
-  g_auto (ServerOptions) server = { 0 };
+  g_auto (ServerOptions) server = SERVER_OPTIONS_INIT;
   g_autofree char *patient = NULL;
   g_autofree char *patient_id = NULL;
   g_autofree char *date = NULL;
@@ -604,7 +607,7 @@ print_arrived (Fetch *fetch, guint expected)
 int
 lb_cli_fetch (int argc, char **argv)
 {
-  g_auto (ServerOptions) server = { 0 };
+  g_auto (ServerOptions) server = SERVER_OPTIONS_INIT;
   g_autofree char *series_uid = NULL;
   g_autofree char *out_dir = NULL;
   GOptionEntry entries[] = {
@@ -802,7 +805,7 @@ push_batch (LbDicomwebClient *client, const char *study_uid, GPtrArray *batch, G
 int
 lb_cli_push (int argc, char **argv)
 {
-  g_auto (ServerOptions) server = { 0 };
+  g_auto (ServerOptions) server = SERVER_OPTIONS_INIT;
   g_autofree char *study_uid = NULL;
   GOptionEntry entries[] = {
     SERVER_OPTION_ENTRIES (server),

@@ -31,8 +31,10 @@ gboolean
 lb_cli_parse (const char *command, const char *parameter_string, GOptionEntry *entries,
               int *argc, char ***argv)
 {
-  g_autofree char *title = g_strdup_printf ("%s %s", command, parameter_string);
-  g_autoptr (GOptionContext) context = g_option_context_new (title);
+  g_autoptr (GOptionContext) context = g_option_context_new (parameter_string);
+  g_autofree char *prgname = g_strdup_printf ("lightbox-cli %s", command);
+
+  g_set_prgname (prgname);
   g_autoptr (GError) error = NULL;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -88,6 +90,13 @@ print_usage (FILE *out)
 static GLogWriterOutput
 write_log (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
+  const char *domain = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+      domain = fields[i].value;
+  if (g_log_writer_default_would_drop (level, domain))
+    return G_LOG_WRITER_HANDLED;
   g_autofree char *line = g_log_writer_format_fields (level, fields, n_fields, FALSE);
 
   fprintf (messages, "%s\n", line);

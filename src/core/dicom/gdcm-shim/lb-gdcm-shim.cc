@@ -232,6 +232,33 @@ operator new (std::size_t size)
   return p;
 }
 
+/* Every form is replaced, so that no allocator that is not ours (a sanitizer's, say)
+ * ever sees memory from ours. */
+void *
+operator new[] (std::size_t size)
+{
+  return ::operator new (size);
+}
+
+void *
+operator new (std::size_t size, const std::nothrow_t &) noexcept
+{
+  try
+    {
+      return ::operator new (size);
+    }
+  catch (...)
+    {
+      return nullptr;
+    }
+}
+
+void *
+operator new[] (std::size_t size, const std::nothrow_t &) noexcept
+{
+  return ::operator new (size, std::nothrow);
+}
+
 void
 operator delete (void *p) noexcept
 {
@@ -239,7 +266,31 @@ operator delete (void *p) noexcept
 }
 
 void
+operator delete[] (void *p) noexcept
+{
+  std::free (p);
+}
+
+void
 operator delete (void *p, std::size_t) noexcept
+{
+  std::free (p);
+}
+
+void
+operator delete[] (void *p, std::size_t) noexcept
+{
+  std::free (p);
+}
+
+void
+operator delete (void *p, const std::nothrow_t &) noexcept
+{
+  std::free (p);
+}
+
+void
+operator delete[] (void *p, const std::nothrow_t &) noexcept
 {
   std::free (p);
 }

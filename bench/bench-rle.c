@@ -87,8 +87,10 @@ main (int argc, char **argv)
       g_autofree double *our_ms = g_new (double, runs);
       const guint8 *fragment;
       guint64 fragment_length;
-      if (reader == NULL ||
-          !lb_gdcm_reader_get_frame_fragment (reader, info->frames, 0, &fragment, &fragment_length))
+      g_autofree guint8 *joined = NULL;
+      int whole = 0;
+      if (reader == NULL || !lb_gdcm_reader_get_frame_bytes (reader, info->frames, 0, &fragment,
+                                                            &fragment_length, &joined, &whole))
         {
           fprintf (stderr, "bench-rle: %s: %s\n", argv[i], message ? message : "no fragment");
           return 1;

@@ -11,6 +11,7 @@
 
 #include "gdcm-shim/lb-gdcm-shim.h"
 #include "lb-base.h"
+#include "lb-codestream.h"
 #include "lb-rle.h"
 
 struct _LbDicomFile
@@ -729,24 +730,15 @@ decode_native (LbDicomFile *self, const LbImageInfo *info, guint frame, GError *
 }
 
 static LbPixels *
-decode_rle (LbDicomFile *self, const LbImageInfo *info, guint frame, LbPixels *owned,
-            GError **error)
+decode_rle (LbDicomFile *self, const LbImageInfo *info, const guint8 *data, gsize length,
+            LbPixels *owned, GError **error)
 {
   g_autoptr (LbPixels) pixels = owned;
   g_autoptr (GError) local_error = NULL;
-  const guint8 *data;
-  guint64 length;
 
-  if (!lb_gdcm_reader_get_frame_fragment (self->reader, info->frames, frame, &data, &length))
-    {
-      g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_CORRUPT,
-                   "%s is RLE compressed but frame %u is not one fragment.", self->name,
-                   frame + 1);
-      return NULL;
-    }
-  if (!lb_rle_decode_frame (data, (gsize) length, info->columns, info->rows,
-                            info->samples_per_pixel, info->bits_allocated / 8,
-                            lb_pixels_get_data_mut (pixels), &local_error))
+  if (!lb_rle_decode_frame (data, length, info->columns, info->rows, info->samples_per_pixel,
+                            info->bits_allocated / 8, lb_pixels_get_data_mut (pixels),
+                            &local_error))
     {
       g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_DECODE,
                    "The image data in %s could not be decoded: %s.", self->name,
@@ -789,8 +781,37 @@ decode_encapsulated (LbDicomFile *self, const LbImageInfo *info, guint frame, GE
   if (pixels == NULL)
     return NULL;
 
+  const guint8 *data;
+  guint64 length;
+  g_autofree guint8 *joined = NULL;
+  int whole = 0;
+  g_autoptr (GError) local_error = NULL;
+  if (!lb_gdcm_reader_get_frame_bytes (self->reader, info->frames, frame, &data, &length, &joined,
+                                       &whole))
+    {
+      g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_CORRUPT,
+                   "%s has no compressed data for frame %u.", self->name, frame + 1);
+      return NULL;
+    }
   if (g_strcmp0 (self->transfer_syntax, LB_TRANSFER_SYNTAX_RLE) == 0)
-    return decode_rle (self, info, frame, g_steal_pointer (&pixels), error);
+    {
+      if (whole && info->frames > 1)
+        {
+          g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_CORRUPT,
+                       "%s is RLE compressed but its fragments do not match its %u frames.",
+                       self->name, info->frames);
+          return NULL;
+        }
+      return decode_rle (self, info, data, (gsize) length, g_steal_pointer (&pixels), error);
+    }
+  /* When frames cannot be told apart, the first codestream is checked. */
+  if (!lb_codestream_check (self->transfer_syntax, data, (gsize) length, info, &local_error))
+    {
+      g_set_error (error, LB_DICOM_ERROR, LB_DICOM_ERROR_DECODE,
+                   "The image data in %s could not be decoded: %s.", self->name,
+                   local_error->message);
+      return NULL;
+    }
 
   char out_pi[32] = "";
   guint16 out_planar = 0;

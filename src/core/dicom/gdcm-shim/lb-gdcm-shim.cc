@@ -767,26 +767,63 @@ ensure_frames_mapped (LbGdcmReader *reader, const gdcm::SequenceOfFragments &sf,
 }
 
 extern "C" int
-lb_gdcm_reader_get_frame_fragment (LbGdcmReader *reader, uint32_t frames, uint32_t index,
-                                   const uint8_t **data, uint64_t *length)
+lb_gdcm_reader_get_frame_bytes (LbGdcmReader *reader, uint32_t frames, uint32_t index,
+                                const uint8_t **data, uint64_t *length, uint8_t **joined,
+                                int *whole)
 {
+  *joined = nullptr;
+  *whole = 0;
   try
     {
       const gdcm::SequenceOfFragments *sf = pixel_fragments (reader);
-      if (!sf || index >= frames)
+      if (!sf || index >= frames || sf->GetNumberOfFragments () == 0)
         return 0;
       ensure_frames_mapped (reader, *sf, frames);
-      if (reader->frame_fragments.size () != frames || reader->frame_fragments[index].second != 1)
+      uint32_t first = 0, count = (uint32_t) sf->GetNumberOfFragments ();
+      if (reader->frame_fragments.size () == frames)
+        {
+          first = reader->frame_fragments[index].first;
+          count = reader->frame_fragments[index].second;
+        }
+      else
+        *whole = 1;
+
+      uint64_t total = 0;
+      for (uint32_t i = 0; i < count; i++)
+        {
+          const gdcm::ByteValue *bv = sf->GetFragment (first + i).GetByteValue ();
+          total += bv ? (uint64_t) bv->GetLength () : 0;
+        }
+      if (count == 1)
+        {
+          const gdcm::ByteValue *bv = sf->GetFragment (first).GetByteValue ();
+          if (!bv)
+            return 0;
+          *data = reinterpret_cast<const uint8_t *> (bv->GetPointer ());
+          *length = bv->GetLength ();
+          return 1;
+        }
+      *joined = static_cast<uint8_t *> (std::malloc (total ? total : 1));
+      if (!*joined)
         return 0;
-      const gdcm::ByteValue *bv = sf->GetFragment (reader->frame_fragments[index].first).GetByteValue ();
-      if (!bv)
-        return 0;
-      *data = reinterpret_cast<const uint8_t *> (bv->GetPointer ());
-      *length = bv->GetLength ();
+      uint64_t at = 0;
+      for (uint32_t i = 0; i < count; i++)
+        {
+          const gdcm::ByteValue *bv = sf->GetFragment (first + i).GetByteValue ();
+          if (bv && bv->GetLength ())
+            {
+              std::memcpy (*joined + at, bv->GetPointer (), bv->GetLength ());
+              at += bv->GetLength ();
+            }
+        }
+      *data = *joined;
+      *length = total;
       return 1;
     }
   catch (...)
     {
+      std::free (*joined);
+      *joined = nullptr;
       return 0;
     }
 }

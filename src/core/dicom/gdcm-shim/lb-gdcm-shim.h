@@ -84,10 +84,12 @@ const LbGdcmDataSet *lb_gdcm_dataset_get_item (LbGdcmReader *reader, const LbGdc
 
 void lb_gdcm_reader_get_pixel_data (LbGdcmReader *reader, LbGdcmPixelData *out);
 
-/* The bytes of frame @index of encapsulated pixel data, when that frame is one fragment
- * (always so for RLE).  Borrowed from the reader.  Returns 0 otherwise. */
-int lb_gdcm_reader_get_frame_fragment (LbGdcmReader *reader, uint32_t frames, uint32_t index,
-                                       const uint8_t **data, uint64_t *length);
+/* The bytes of frame @index of encapsulated pixel data: its fragment, or its fragments
+ * joined into a malloc'ed *@joined the caller frees.  When the fragments cannot be told
+ * apart by frame, all of them, and *@whole is set.  Returns 0 without pixel fragments. */
+int lb_gdcm_reader_get_frame_bytes (LbGdcmReader *reader, uint32_t frames, uint32_t index,
+                                    const uint8_t **data, uint64_t *length, uint8_t **joined,
+                                    int *whole);
 
 /* Decodes frame @index of encapsulated pixel data into @out, which holds exactly
  * columns x rows x samples x bits_allocated/8 bytes.  The codec may change the colour

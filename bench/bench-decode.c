@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lb-dicom-file.h"
+#include "lb-memory.h"
 
 static int
 compare_doubles (const void *a, const void *b)
@@ -34,6 +35,7 @@ median (double *v, guint n)
 int
 main (int argc, char **argv)
 {
+  lb_memory_tune_for_imaging ();
   int runs = 30;
   GOptionEntry entries[] = {
     { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Repetitions per file (default 30)", "N" },

@@ -14,6 +14,7 @@
 
 #include "gdcm-shim/lb-gdcm-shim.h"
 #include "lb-dicom-file.h"
+#include "lb-memory.h"
 #include "lb-rle.h"
 
 static int
@@ -26,6 +27,7 @@ compare_doubles (const void *a, const void *b)
 int
 main (int argc, char **argv)
 {
+  lb_memory_tune_for_imaging ();
   int runs = 30;
   GOptionEntry entries[] = {
     { "runs", 'n', 0, G_OPTION_ARG_INT, &runs, "Repetitions per file (default 30)", "N" },

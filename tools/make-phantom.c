@@ -13,7 +13,6 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #ifdef __GLIBC__
-#include <malloc.h>
 #endif
 #include <math.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "lb-dicom-file.h"
 #include "lb-dicom-writer.h"
+#include "lb-memory.h"
 #include "lb-phantom.h"
 
 #define TAG_ACQUISITION_DATE          LB_TAG (0x0008, 0x0022)
@@ -1066,13 +1066,7 @@ main (int argc, char **argv)
     { NULL },
   };
 
-#ifdef __GLIBC__
-  /* Writing one image allocates and frees several image-sized buffers (inside GDCM).
-   * With glibc's default thresholds each is a fresh mapping or a trimmed and regrown
-   * heap, and the page faults cost three times the rest of the run: keep the memory. */
-  mallopt (M_MMAP_THRESHOLD, 256 << 20);
-  mallopt (M_TRIM_THRESHOLD, 512 << 20);
-#endif
+  lb_memory_tune_for_imaging ();
 
   setlocale (LC_ALL, "");
   /* Numbers in messages and files stay in the C format whatever the user's locale. */

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "lb-cli.h"
+#include "lb-memory.h"
 
 #include <fcntl.h>
 #include <locale.h>
@@ -141,6 +142,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  lb_memory_tune_for_imaging ();
   quiet_libraries ();
 
   if (argc < 2)

@@ -37,6 +37,9 @@ typedef struct {
   const char *why;     /* when the tolerance is above 1 */
 } DcmtkCase;
 
+/* Cases on pydicom's files; phantom_cases below are made by tools/make-phantom at run time
+ * (a full-size CT slice in each lossless codec, MR, a MONOCHROME1 chest CR, a
+ * mammogram). */
 static const DcmtkCase dcmtk_cases[] = {
   { "CT_small.dcm", "dcm2pnm", NULL, 1, "40,400", 1, NULL },
   { "MR_small.dcm", "dcm2pnm", NULL, 1, "600,1600", 1, NULL },
@@ -63,6 +66,10 @@ static const DcmtkCase dcmtk_cases[] = {
   { "rtdose_expb_1frame.dcm", "dcm2pnm", "rtdose_1frame.dcm", 1, "1000000,500000", 1, NULL },
   { "rtdose_rle.dcm", "dcm2pnm", NULL, 9, "1000000,500000", 1, NULL },
   { "rtdose_rle_1frame.dcm", "dcm2pnm", NULL, 1, "1000000,500000", 1, NULL },
+  /* MONOCHROME1: displayed inverted by both. */
+  { "dicomdirtests/77654033/CR1/6154", "dcm2pnm", NULL, 1, "2400,800", 1, NULL },
+  { "dicomdirtests/77654033/CR2/6247", "dcm2pnm", NULL, 1, "1500,600", 1, NULL },
+  { "dicomdirtests/77654033/CR3/6278", "dcm2pnm", NULL, 1, "2450,700", 1, NULL },
   { "ExplVR_BigEnd.dcm", "dcm2pnm", NULL, 1, NULL, 1, NULL },
   { "SC_rgb_jpeg_dcmd.dcm", "dcm2pnm", NULL, 1, NULL, 1, NULL },
   { "SC_rgb_small_odd.dcm", "dcm2pnm", NULL, 1, NULL, 1, NULL },
@@ -86,6 +93,23 @@ static const DcmtkCase dcmtk_cases[] = {
   { "SC_rgb_dcmtk_+eb+cy+np.dcm", "dcmj2pnm", NULL, 1, NULL, 1, NULL },
   { "SC_rgb_dcmtk_+eb+cy+s2.dcm", "dcmj2pnm", NULL, 1, NULL, 1, NULL },
   { "SC_rgb_dcmtk_+eb+cy+s4.dcm", "dcmj2pnm", NULL, 1, NULL, 1, NULL },
+};
+
+typedef struct {
+  DcmtkCase dcmtk;  /* .file names the phantom's folder under the work folder */
+  const char *kind;
+  const char *transfer_syntax;
+  const char *prefix;
+} PhantomCase;
+
+static PhantomCase phantom_cases[] = {
+  { { "ct-explicit", "dcm2pnm", NULL, 1, "40,400", 1, NULL }, "ct", "explicit", "CT" },
+  { { "ct-rle", "dcm2pnm", NULL, 1, "-600,1500", 1, NULL }, "ct", "rle", "CT" },
+  { { "ct-jpeg-lossless", "dcmj2pnm", NULL, 1, "40,400", 1, NULL }, "ct", "jpeg-lossless", "CT" },
+  { { "ct-jpeg-ls", "dcml2pnm", NULL, 1, "300,1800", 1, NULL }, "ct", "jpeg-ls", "CT" },
+  { { "mr-explicit", "dcm2pnm", NULL, 1, "600,1200", 1, NULL }, "mr", "explicit", "MR" },
+  { { "cr-explicit", "dcm2pnm", NULL, 1, "2048,4096", 1, NULL }, "cr", "explicit", "CR" },
+  { { "mammo-explicit", "dcm2pnm", NULL, 1, "20000,30000", 1, NULL }, "mammo", "explicit", "MG" },
 };
 
 /* JPEG 2000 files: stored values against OpenJPEG's opj_decompress. */
@@ -181,13 +205,10 @@ cli_path (void)
 }
 
 static void
-test_dcmtk (gconstpointer data)
+compare_with_dcmtk (const DcmtkCase *c, const char *source, const char *reference_source)
 {
-  const DcmtkCase *c = data;
-  g_autofree char *source = g_build_filename (PYDICOM, c->file, NULL);
-  g_autofree char *reference_source = g_build_filename (PYDICOM, c->twin ? c->twin : c->file,
-                                                       NULL);
-  g_autofree char *base = g_strdup_printf ("%s-%u", c->file, c->frame);
+  g_autofree char *flat = g_strdelimit (g_strdup (c->file), "/", '_');
+  g_autofree char *base = g_strdup_printf ("%s-%u", flat, c->frame);
   g_autofree char *ours = g_strdup_printf ("%s/%s.ours.png", work_dir, base);
   g_autofree char *theirs = g_strdup_printf ("%s/%s.dcmtk.png", work_dir, base);
   g_autofree char *frame = g_strdup_printf ("%u", c->frame);
@@ -220,6 +241,32 @@ test_dcmtk (gconstpointer data)
   g_assert_cmpint (diff, <=, c->tolerance);
   cairo_surface_destroy (a);
   cairo_surface_destroy (b);
+}
+
+static void
+test_dcmtk (gconstpointer data)
+{
+  const DcmtkCase *c = data;
+  g_autofree char *source = g_build_filename (PYDICOM, c->file, NULL);
+  g_autofree char *reference_source = g_build_filename (PYDICOM, c->twin ? c->twin : c->file,
+                                                       NULL);
+
+  compare_with_dcmtk (c, source, reference_source);
+}
+
+static void
+test_phantom (gconstpointer data)
+{
+  const PhantomCase *c = data;
+  g_autofree char *folder = g_build_filename (work_dir, c->dcmtk.file, NULL);
+  g_autofree char *tool = g_build_filename (g_getenv ("LB_BUILD_ROOT"), "tools", "make-phantom",
+                                            NULL);
+  const char *make[] = { tool, "--kind", c->kind, "--slices", "1", "--seed", "7",
+                         "--transfer-syntax", c->transfer_syntax, "--out", folder, NULL };
+  run (make);
+  g_autofree char *name = g_strdup_printf ("%s000001.dcm", c->prefix);
+  g_autofree char *source = g_build_filename (folder, name, NULL);
+  compare_with_dcmtk (&c->dcmtk, source, source);
 }
 
 /* opj_decompress writes .rawl as planes of little-endian samples, 1 byte for 8-bit
@@ -335,6 +382,11 @@ main (int argc, char **argv)
       g_autofree char *path = g_strdup_printf ("/dcmtk/%s/frame-%u", dcmtk_cases[i].file,
                                                dcmtk_cases[i].frame);
       g_test_add_data_func (path, &dcmtk_cases[i], test_dcmtk);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (phantom_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/phantom/%s", phantom_cases[i].dcmtk.file);
+      g_test_add_data_func (path, &phantom_cases[i], test_phantom);
     }
   for (guint i = 0; i < G_N_ELEMENTS (openjpeg_cases); i++)
     {

@@ -846,6 +846,46 @@ setup_image (gdcm::Image &img, const LbGdcmPixelFormat *f, uint32_t frames,
   img.SetTransferSyntax (ts);
 }
 
+/* Decodes @img with the one codec of its transfer syntax.  gdcm::Bitmap::GetBuffer would
+ * try every codec in turn, and after IJG fails it runs the external pvrg-jpeg program on a
+ * copy of the data in /tmp (seen while fuzzing). */
+static bool
+decode_image (const gdcm::Image &img, char *out, uint64_t length)
+{
+  const gdcm::TransferSyntax &ts = img.GetTransferSyntax ();
+  gdcm::JPEGCodec jpeg;
+  gdcm::JPEGLSCodec jpegls;
+  gdcm::JPEG2000Codec j2k;
+  gdcm::ImageCodec *codec;
+
+  if (jpeg.CanDecode (ts))
+    codec = &jpeg;
+  else if (jpegls.CanDecode (ts))
+    {
+      jpegls.SetBufferLength ((unsigned long) length);
+      codec = &jpegls;
+    }
+  else if (j2k.CanDecode (ts))
+    codec = &j2k;
+  else
+    return false;
+
+  codec->SetNumberOfDimensions (img.GetNumberOfDimensions ());
+  codec->SetDimensions (img.GetDimensions ());
+  codec->SetPlanarConfiguration (img.GetPlanarConfiguration ());
+  codec->SetPhotometricInterpretation (img.GetPhotometricInterpretation ());
+  codec->SetPixelFormat (img.GetPixelFormat ());
+  codec->SetNeedOverlayCleanup (false);
+  gdcm::DataElement decoded;
+  if (!codec->Decode (img.GetDataElement (), decoded))
+    return false;
+  const gdcm::ByteValue *bv = decoded.GetByteValue ();
+  if (!bv || bv->GetLength () < length)
+    return false;
+  std::memcpy (out, bv->GetPointer (), length);
+  return true;
+}
+
 static void
 copy_photometric (const gdcm::Image &img, char out[32])
 {
@@ -902,7 +942,7 @@ decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *format, uint32_t in
                          "the decoded frame size does not match the image attributes");
               return status;
             }
-          if (!img.GetBuffer (static_cast<char *> (out)))
+          if (!decode_image (img, static_cast<char *> (out), out_length))
             {
               set_error (&status, message, LB_GDCM_ERR_DECODE,
                          std::string ("the ") + ts.GetString () + " codec could not decode frame " +
@@ -927,7 +967,7 @@ decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *format, uint32_t in
               return status;
             }
           reader->whole.resize (total);
-          if (!img.GetBuffer (reader->whole.data ()))
+          if (!decode_image (img, reader->whole.data (), total))
             {
               reader->whole.clear ();
               set_error (&status, message, LB_GDCM_ERR_DECODE,

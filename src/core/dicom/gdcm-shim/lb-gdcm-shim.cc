@@ -35,6 +35,7 @@
 #include <gdcmUIDGenerator.h>
 #include <gdcmWriter.h>
 
+#include <algorithm>
 #include <csetjmp>
 #include <cerrno>
 #include <cstdio>
@@ -403,9 +404,10 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
                                : std::string ("not a DICOM file"));
           return nullptr;
         }
-      /* Inflated values can be far larger than the file. */
+      /* Inflated values can be larger than the file, but deflate expands 1032 times at
+       * most. */
       if (deflated)
-        cap = (size_t) 1 << 30;
+        cap = std::min<size_t> ((size_t) 1 << 30, length * 1032 + 4096);
 
       /* Pass 2: the real read. */
       std::unique_ptr<_LbGdcmReader> r (new _LbGdcmReader ());

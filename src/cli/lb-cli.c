@@ -26,6 +26,9 @@ static const Command commands[] = {
   { "worklist", lb_cli_worklist, "List studies on a DICOMweb archive" },
   { "fetch", lb_cli_fetch, "Retrieve a study from a DICOMweb archive" },
   { "push", lb_cli_push, "Store DICOM files on a DICOMweb archive (STOW-RS)" },
+  { "cache", lb_cli_cache, "The local cache: ls, show, open, fetch, evict, verify, quota, pin" },
+  { "outbox", lb_cli_outbox, "Reports and payloads waiting for an archive: ls, retry, add" },
+  { "import", lb_cli_import, "Import a folder or DICOMDIR into the local store" },
 };
 
 gboolean

@@ -34,4 +34,9 @@ int lb_cli_worklist (int argc, char **argv);
 int lb_cli_fetch (int argc, char **argv);
 int lb_cli_push (int argc, char **argv);
 
+/* lb-cli-store.c */
+int lb_cli_cache (int argc, char **argv);
+int lb_cli_outbox (int argc, char **argv);
+int lb_cli_import (int argc, char **argv);
+
 G_END_DECLS

@@ -37,15 +37,29 @@ is_directory_file (LbDicomFile *file)
          lb_dicom_file_has (file, NULL, TAG_FILE_SET_ID);
 }
 
+/* The parser reads a file without the "DICM" preamble as a bare data set, the way old
+ * media wrote them, so a text file fails as a damaged data set.  In a folder, such a
+ * file is taken for what it most likely is: not DICOM. */
+static gboolean
+has_preamble (GBytes *bytes)
+{
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+
+  return length >= 132 && memcmp (data + 128, "DICM", 4) == 0;
+}
+
 static void
 add_problem (LbImportSummary *summary, const char *path, const char *reason)
 {
   g_ptr_array_add (summary->problems, g_strdup_printf ("%s: %s", path, reason));
 }
 
-/* FALSE only for what stops the whole import (the cache cannot be written). */
+/* FALSE only for what stops the whole import (the cache cannot be written).  @named: a
+ * DICOMDIR names the file, so it is DICOM whatever its first bytes. */
 static gboolean
-import_file (LbStore *self, const char *path, LbImportSummary *summary, GError **error)
+import_file (LbStore *self, const char *path, gboolean named, LbImportSummary *summary,
+             GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &local_error);
@@ -64,7 +78,9 @@ import_file (LbStore *self, const char *path, LbImportSummary *summary, GError *
 
   if (file == NULL)
     {
-      if (g_error_matches (local_error, LB_DICOM_ERROR, LB_DICOM_ERROR_NOT_DICOM))
+      if (g_error_matches (local_error, LB_DICOM_ERROR, LB_DICOM_ERROR_NOT_DICOM) ||
+          (!named && g_error_matches (local_error, LB_DICOM_ERROR, LB_DICOM_ERROR_CORRUPT) &&
+           !has_preamble (bytes)))
         summary->not_dicom++;
       else
         {
@@ -138,7 +154,7 @@ import_folder (LbStore *self, const char *folder, LbImportSummary *summary,
             return FALSE;
         }
       else if (g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
-               !import_file (self, child, summary, error))
+               !import_file (self, child, FALSE, summary, error))
         return FALSE;
     }
   return TRUE;
@@ -219,7 +235,7 @@ import_dicomdir (LbStore *self, const char *path, LbDicomFile *dicomdir,
   for (guint i = 0; i < files->len; i++)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !import_file (self, g_ptr_array_index (files, i), summary, error))
+          !import_file (self, g_ptr_array_index (files, i), TRUE, summary, error))
         return FALSE;
     }
   return TRUE;
@@ -246,7 +262,7 @@ lb_store_import (LbStore *self, const char *path, LbImportSummary *summary,
       if (file != NULL && lb_dicom_file_has (file, NULL, TAG_DIRECTORY_RECORD_SEQUENCE))
         ok = import_dicomdir (self, path, file, summary, cancellable, error);
       else
-        ok = import_file (self, path, summary, error);
+        ok = import_file (self, path, FALSE, summary, error);
     }
   else
     {

@@ -380,43 +380,48 @@ fix_counts (LbStore *self, LbVerifySummary *summary, GError **error)
   return TRUE;
 }
 
+/* @one is the sentence for a single fault; @many, a literal, has a %u for their number. */
+#define add_finding(summary, n, one, many)                                               \
+  G_STMT_START                                                                           \
+  {                                                                                      \
+    if ((n) == 1)                                                                        \
+      g_ptr_array_add ((summary)->findings, g_strdup (one));                             \
+    else if ((n) > 1)                                                                    \
+      g_ptr_array_add ((summary)->findings, g_strdup_printf (many, (guint) (n)));        \
+  }                                                                                      \
+  G_STMT_END
+
 static void
 describe (LbVerifySummary *summary)
 {
   summary->findings = g_ptr_array_new_with_free_func (g_free);
-  if (summary->index_rebuilt)
-    g_ptr_array_add (summary->findings,
-                     g_strdup ("The index was damaged: it was set aside and rebuilt from the "
-                               "files."));
-  if (summary->missing_files > 0)
-    g_ptr_array_add (summary->findings,
-                     g_strdup_printf ("%u indexed instances had no file: removed from the "
-                                      "index (a retrieval fetches them again).",
-                                      summary->missing_files));
-  if (summary->damaged_files > 0)
-    g_ptr_array_add (summary->findings,
-                     g_strdup_printf ("%u instance files had another size than indexed: "
-                                      "deleted.", summary->damaged_files));
-  if (summary->unindexed_files > 0)
-    g_ptr_array_add (summary->findings,
-                     g_strdup_printf ("%u instance files were not in the index: indexed.",
-                                      summary->unindexed_files));
-  if (summary->stray_files > 0)
-    g_ptr_array_add (summary->findings,
-                     g_strdup_printf ("%u files in the cache folder were neither instances "
-                                      "nor payloads: deleted.", summary->stray_files));
-  if (summary->missing_payloads > 0)
-    g_ptr_array_add (summary->findings,
-                     g_strdup_printf ("%u outbox items had lost their payload file: marked "
-                                      "failed.", summary->missing_payloads));
-  if (summary->restored_payloads > 0)
-    g_ptr_array_add (summary->findings,
-                     g_strdup_printf ("%u outbox payloads were not in the index: queued "
-                                      "again.", summary->restored_payloads));
-  if (summary->counts_fixed > 0)
-    g_ptr_array_add (summary->findings,
-                     g_strdup_printf ("%u studies had wrong totals: recounted.",
-                                      summary->counts_fixed));
+  add_finding (summary, summary->index_rebuilt ? 1 : 0,
+               "The index was damaged: it was set aside and rebuilt from the files.", "%u");
+  add_finding (summary, summary->missing_files,
+               "An indexed instance had no file: it was removed from the index (a retrieval "
+               "fetches it again).",
+               "%u indexed instances had no file: they were removed from the index (a "
+               "retrieval fetches them again).");
+  add_finding (summary, summary->damaged_files,
+               "An instance file had another size than indexed: it was deleted.",
+               "%u instance files had another size than indexed: they were deleted.");
+  add_finding (summary, summary->unindexed_files,
+               "An instance file was not in the index: it was indexed.",
+               "%u instance files were not in the index: they were indexed.");
+  add_finding (summary, summary->stray_files,
+               "A file in the cache folder was neither an instance nor a payload: it was "
+               "deleted.",
+               "%u files in the cache folder were neither instances nor payloads: they were "
+               "deleted.");
+  add_finding (summary, summary->missing_payloads,
+               "An outbox item had lost its payload file: it was marked failed.",
+               "%u outbox items had lost their payload file: they were marked failed.");
+  add_finding (summary, summary->restored_payloads,
+               "An outbox payload was not in the index: it was queued again.",
+               "%u outbox payloads were not in the index: they were queued again.");
+  add_finding (summary, summary->counts_fixed,
+               "A study had wrong totals: it was recounted.",
+               "%u studies had wrong totals: they were recounted.");
 }
 
 /* The two-way check; the caller holds the maintenance lock. */
@@ -472,7 +477,7 @@ lb_store_verify (LbStore *self, LbVerifySummary *summary, GError **error)
     if (!healthy)
       {
         /* What quick_check misses is mostly an index out of step with its table. */
-        g_warning ("the cache index failed its full integrity check (%s); reindexing",
+        g_debug ("the cache index failed its full integrity check (%s); reindexing",
                    problem);
         if (!lb_database_exec (self->db, "REINDEX", error) ||
             !lb_database_check (self->db, FALSE, &healthy, NULL, error))

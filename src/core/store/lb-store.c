@@ -302,7 +302,7 @@ open_index (const char *dir, char **damaged, GError **error)
       return NULL;
     }
 
-  g_warning ("the cache index failed its integrity check (%s); rebuilding it",
+  g_debug ("the cache index failed its integrity check (%s); rebuilding it",
              problem != NULL ? problem : local_error->message);
   g_clear_pointer (&db, lb_database_free);
   *damaged = set_damaged_index_aside (dir, error);

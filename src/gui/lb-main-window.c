@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lb-gui"
+#include "config.h"
+
+#include "lb-main-window.h"
+
+#include <glib/gi18n.h>
+
+#include "lb-shortcuts-window.h"
+#include "lb-worklist-page.h"
+
+struct _LbMainWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toasts;
+  GtkRevealer *offline_banner;
+  GtkStack *stack;
+
+  LbWorklistPage *worklist;
+  LbReadingPage *reading;
+  GCancellable *load_cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (LbMainWindow, lb_main_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+cancel_load (LbMainWindow *self)
+{
+  if (self->load_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->load_cancellable);
+      g_clear_object (&self->load_cancellable);
+    }
+}
+
+static void
+lb_main_window_dispose (GObject *object)
+{
+  LbMainWindow *self = LB_MAIN_WINDOW (object);
+
+  cancel_load (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_MAIN_WINDOW);
+
+  G_OBJECT_CLASS (lb_main_window_parent_class)->dispose (object);
+}
+
+static void
+show_worklist (LbMainWindow *self)
+{
+  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->worklist));
+  lb_worklist_page_focus (self->worklist);
+}
+
+static void
+worklist_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LbMainWindow *self = LB_MAIN_WINDOW (widget);
+
+  /* Leaving a study stops its retrieval and frees the viewports' pictures; the cache
+   * keeps the decoded frames for a quick return. */
+  cancel_load (self);
+  lb_reading_page_set_study (self->reading, NULL);
+  show_worklist (self);
+}
+
+static void
+on_open_chosen (GtkNativeDialog *dialog, int response, gpointer data)
+{
+  LbMainWindow *self = data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr (GFile) file = g_list_model_get_item (files, i);
+          g_autofree char *path = g_file_get_path (file);
+          if (path != NULL)
+            g_strv_builder_add (builder, path);
+        }
+      g_auto (GStrv) paths = g_strv_builder_end (builder);
+      if (paths[0] != NULL)
+        lb_main_window_open_paths (self, (const char *const *) paths);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+open_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  /* A folder is what a patient CD or a download is; files can be picked inside it. */
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (
+    _("Open a Folder of DICOM Files"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+    _("_Open"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_chosen), g_object_ref (widget));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+study_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LbMainWindow *self = LB_MAIN_WINDOW (widget);
+
+  if (!lb_worklist_page_open_adjacent (self->worklist, g_variant_get_int32 (param)))
+    lb_main_window_show_message (self, g_variant_get_int32 (param) > 0
+                                    ? _("This is the last study in the worklist")
+                                    : _("This is the first study in the worklist"));
+}
+
+static void
+lb_main_window_class_init (LbMainWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lb_main_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/lightboxrad/Lightbox/lb-main-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LbMainWindow, toasts);
+  gtk_widget_class_bind_template_child (widget_class, LbMainWindow, offline_banner);
+  gtk_widget_class_bind_template_child (widget_class, LbMainWindow, stack);
+
+  gtk_widget_class_install_action (widget_class, "win.worklist", NULL, worklist_action);
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.study", "i", study_action);
+}
+
+static void
+lb_main_window_init (LbMainWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+static void
+on_keymap_changed (LbKeymap *keymap, LbMainWindow *self)
+{
+  g_autoptr (GtkShortcutsWindow) help = lb_shortcuts_window_new (keymap);
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), help);
+}
+
+static void
+on_open_study (LbWorklistPage *page, LbWorklistItem *item, LbMainWindow *self)
+{
+  cancel_load (self);
+  self->load_cancellable = g_cancellable_new ();
+
+  g_autoptr (LbLoadedStudy) study = lb_worklist_page_load_study (page, item,
+                                                                 self->load_cancellable);
+  lb_reading_page_set_study (self->reading, study);
+  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->reading));
+}
+
+static void
+on_worklist_error (LbWorklistPage *page, GError *error, LbMainWindow *self)
+{
+  lb_main_window_show_error (self, error);
+}
+
+static void
+on_worklist_offline (LbWorklistPage *page, GParamSpec *pspec, LbMainWindow *self)
+{
+  lb_main_window_set_offline (self, lb_worklist_page_get_offline (page));
+}
+
+LbMainWindow *
+lb_main_window_new (LbApplication *app)
+{
+  g_return_val_if_fail (LB_IS_APPLICATION (app), NULL);
+
+  LbMainWindow *self = g_object_new (LB_TYPE_MAIN_WINDOW, "application", app, NULL);
+  LbKeymap *keymap = lb_application_get_keymap (app);
+  GSettings *settings = lb_application_get_settings (app);
+
+  self->worklist = lb_worklist_page_new (app);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->worklist), "worklist");
+  g_signal_connect_object (self->worklist, "open-study", G_CALLBACK (on_open_study), self, 0);
+  g_signal_connect_object (self->worklist, "error", G_CALLBACK (on_worklist_error), self, 0);
+  g_signal_connect_object (self->worklist, "notify::offline", G_CALLBACK (on_worklist_offline),
+                           self, 0);
+
+  self->reading = lb_reading_page_new (lb_application_get_frame_cache (app), settings, keymap);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->reading), "reading");
+
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  lb_keymap_attach (keymap, GTK_SHORTCUT_CONTROLLER (shortcuts), LB_KEYMAP_SCOPE_WINDOW);
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  g_signal_connect_object (keymap, "changed", G_CALLBACK (on_keymap_changed), self, 0);
+  on_keymap_changed (keymap, self);
+
+  show_worklist (self);
+  return self;
+}
+
+LbReadingPage *
+lb_main_window_get_reading_page (LbMainWindow *self)
+{
+  g_return_val_if_fail (LB_IS_MAIN_WINDOW (self), NULL);
+  return self->reading;
+}
+
+typedef struct
+{
+  LbMainWindow *self;
+  char **paths;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_clear_object (&data->self);
+  g_strfreev (data->paths);
+  g_free (data);
+}
+
+static void
+on_paths_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OpenData *data = user_data;
+  LbLoadedStudy *study = LB_LOADED_STUDY (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!lb_loaded_study_load_paths_finish (study, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          lb_main_window_show_error (data->self, error);
+          if (lb_loaded_study_get_n_instances (study) == 0)
+            show_worklist (data->self);
+        }
+    }
+  else
+    {
+      guint failed = lb_loaded_study_get_n_failed (study);
+      if (failed > 0)
+        {
+          g_autofree char *message = g_strdup_printf (
+            g_dngettext (GETTEXT_PACKAGE, "%u file could not be read: %s",
+                         "%u files could not be read; the first: %s", failed),
+            failed, lb_loaded_study_get_first_error (study));
+          lb_main_window_show_message (data->self, message);
+        }
+    }
+  open_data_free (data);
+}
+
+void
+lb_main_window_open_paths (LbMainWindow *self, const char *const *paths)
+{
+  g_return_if_fail (LB_IS_MAIN_WINDOW (self));
+  g_return_if_fail (paths != NULL);
+
+  cancel_load (self);
+  self->load_cancellable = g_cancellable_new ();
+
+  g_autoptr (LbLoadedStudy) study = lb_loaded_study_new ();
+  lb_reading_page_set_study (self->reading, study);
+  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->reading));
+
+  OpenData *data = g_new0 (OpenData, 1);
+  data->self = g_object_ref (self);
+  data->paths = g_strdupv ((char **) paths);
+  lb_loaded_study_load_paths_async (study, paths, self->load_cancellable, on_paths_loaded, data);
+}
+
+void
+lb_main_window_show_error (LbMainWindow *self, const GError *error)
+{
+  g_return_if_fail (LB_IS_MAIN_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  lb_main_window_show_message (self, error->message);
+}
+
+void
+lb_main_window_show_message (LbMainWindow *self, const char *message)
+{
+  g_return_if_fail (LB_IS_MAIN_WINDOW (self));
+
+  AdwToast *toast = adw_toast_new (message);
+  /* Toasts take markup: a file name with '&' must stay text. */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  adw_toast_set_title (toast, escaped);
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toasts, toast);
+}
+
+void
+lb_main_window_set_offline (LbMainWindow *self, gboolean offline)
+{
+  g_return_if_fail (LB_IS_MAIN_WINDOW (self));
+  gtk_revealer_set_reveal_child (self->offline_banner, offline);
+}

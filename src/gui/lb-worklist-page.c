@@ -1,0 +1,958 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lb-worklist"
+#include "config.h"
+
+#include "lb-worklist-page.h"
+
+#include <glib/gi18n.h>
+
+#include "lb-dicomweb-client.h"
+#include "lb-keymap.h"
+#include "lb-server-config.h"
+#include "lb-study-format.h"
+#include "lb-worklist-filter.h"
+
+/* Enough for a night's worklist and a week of history on a busy archive. */
+#define WORKLIST_LIMIT 10000
+#define REFRESH_SECONDS 60
+#define OFFLINE_RETRY_SECONDS 15
+
+struct _LbWorklistPage
+{
+  GtkWidget parent_instance;
+
+  GtkDropDown *server_switcher;
+  GtkStringList *server_names;
+  GtkSearchEntry *search;
+  GtkDropDown *date_filter;
+  GtkEntry *date_from;
+  GtkEntry *date_to;
+  GtkDropDown *modality_filter;
+  GtkStringList *modalities;
+  GtkDropDown *status_filter;
+  GtkLabel *count;
+  GtkStack *stack;
+  GtkColumnView *view;
+  GtkColumnViewColumn *column_status;
+  GtkColumnViewColumn *column_patient;
+  GtkColumnViewColumn *column_patient_id;
+  GtkColumnViewColumn *column_age_sex;
+  GtkColumnViewColumn *column_modality;
+  GtkColumnViewColumn *column_description;
+  GtkColumnViewColumn *column_date;
+  GtkColumnViewColumn *column_accession;
+  GtkColumnViewColumn *column_images;
+  GtkColumnViewColumn *column_cache;
+
+  LbApplication *app;
+  GSettings *settings;
+
+  GListStore *items;
+  GHashTable *by_uid;               /* uid -> LbWorklistItem, kept across refreshes */
+  LbWorklistFilter *filter;
+  GtkFilter *gtk_filter;
+  GtkFilterListModel *filtered;
+  GtkSortListModel *sorted;
+  GtkSingleSelection *selection;
+  char *last_opened;
+
+  GListStore *servers;              /* LbServerConfig */
+  LbDicomwebClient *client;
+  GCancellable *refresh_cancellable;
+  guint refresh_timer;
+  gboolean offline;
+  gboolean restoring;
+
+  /* GTK 4.8 cannot say which column the view sorts by: each column's sorter notes
+   * when it is asked first during a probe compare (see remember_sort()). */
+  gboolean probing;
+  const char *probed_column;
+};
+
+enum {
+  PROP_0,
+  PROP_OFFLINE,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+enum {
+  OPEN_STUDY,
+  ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (LbWorklistPage, lb_worklist_page, GTK_TYPE_WIDGET)
+
+static void
+lb_worklist_page_dispose (GObject *object)
+{
+  LbWorklistPage *self = LB_WORKLIST_PAGE (object);
+
+  if (self->refresh_cancellable != NULL)
+    g_cancellable_cancel (self->refresh_cancellable);
+  g_clear_object (&self->refresh_cancellable);
+  g_clear_handle_id (&self->refresh_timer, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_WORKLIST_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->items);
+  g_clear_pointer (&self->by_uid, g_hash_table_unref);
+  g_clear_object (&self->client);
+  g_clear_object (&self->servers);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (lb_worklist_page_parent_class)->dispose (object);
+}
+
+static void
+lb_worklist_page_finalize (GObject *object)
+{
+  LbWorklistPage *self = LB_WORKLIST_PAGE (object);
+
+  g_clear_pointer (&self->filter, lb_worklist_filter_free);
+  g_free (self->last_opened);
+
+  G_OBJECT_CLASS (lb_worklist_page_parent_class)->finalize (object);
+}
+
+static void
+lb_worklist_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  LbWorklistPage *self = LB_WORKLIST_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_OFFLINE:
+      g_value_set_boolean (value, self->offline);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* ---- rows shown ---------------------------------------------------------------- */
+
+static void
+update_count (LbWorklistPage *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  g_autofree char *text = g_strdup_printf (
+    g_dngettext (GETTEXT_PACKAGE, "%u of %u study", "%u of %u studies", total), shown, total);
+
+  gtk_label_set_label (self->count, text);
+  if (self->client == NULL && total == 0)
+    gtk_stack_set_visible_child_name (self->stack, "no-archive");
+  else if (shown == 0 && total > 0)
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+static void
+on_shown_changed (GListModel *model, guint position, guint removed, guint added,
+                  LbWorklistPage *self)
+{
+  update_count (self);
+  if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION &&
+      g_list_model_get_n_items (model) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+}
+
+static gboolean
+filter_item (gpointer item, gpointer data)
+{
+  LbWorklistPage *self = data;
+  return lb_worklist_filter_match (self->filter, item);
+}
+
+static guint
+today (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y%m%d");
+  return lb_date_to_day (date);
+}
+
+/* "2024-03-01" or "20240301" as a day number; 0 when empty or not a date. */
+static guint
+parse_day (const char *text)
+{
+  g_autoptr (GString) digits = g_string_new (NULL);
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      g_string_append_c (digits, *p);
+  return lb_date_to_day (digits->str);
+}
+
+static void
+apply_filters (LbWorklistPage *self)
+{
+  guint date = gtk_drop_down_get_selected (self->date_filter);
+  gboolean range = date == LB_DATE_FILTER_RANGE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->date_from), range);
+  gtk_widget_set_visible (GTK_WIDGET (self->date_to), range);
+  lb_worklist_filter_set_date (self->filter, date, today (),
+                               parse_day (gtk_editable_get_text (GTK_EDITABLE (self->date_from))),
+                               parse_day (gtk_editable_get_text (GTK_EDITABLE (self->date_to))));
+
+  guint modality = gtk_drop_down_get_selected (self->modality_filter);
+  const char *name = modality > 0 && modality != GTK_INVALID_LIST_POSITION
+    ? gtk_string_list_get_string (self->modalities, modality) : NULL;
+  lb_worklist_filter_set_modality (self->filter, name);
+  lb_worklist_filter_set_status (self->filter, gtk_drop_down_get_selected (self->status_filter));
+  gtk_filter_changed (self->gtk_filter, GTK_FILTER_CHANGE_DIFFERENT);
+
+  if (self->restoring)
+    return;
+  g_settings_set_string (self->settings, "worklist-date-filter",
+                         (const char *[]) { "all", "today", "yesterday", "week", "range" }[MIN (date, 4)]);
+  g_settings_set_string (self->settings, "worklist-date-from",
+                         gtk_editable_get_text (GTK_EDITABLE (self->date_from)));
+  g_settings_set_string (self->settings, "worklist-date-to",
+                         gtk_editable_get_text (GTK_EDITABLE (self->date_to)));
+  g_settings_set_string (self->settings, "worklist-modality", name != NULL ? name : "");
+  g_settings_set_string (self->settings, "worklist-status",
+                         (const char *[]) { "all", "unread", "open", "reported" }[
+                           MIN (gtk_drop_down_get_selected (self->status_filter), 3)]);
+}
+
+static void
+on_filter_widget_changed (GObject *widget, GParamSpec *pspec, LbWorklistPage *self)
+{
+  apply_filters (self);
+}
+
+static void
+on_search_changed (GtkSearchEntry *entry, LbWorklistPage *self)
+{
+  gboolean narrower = lb_worklist_filter_set_text (self->filter,
+                                                   gtk_editable_get_text (GTK_EDITABLE (entry)));
+  gtk_filter_changed (self->gtk_filter, narrower ? GTK_FILTER_CHANGE_MORE_STRICT
+                                                 : GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static guint
+index_of (const char *const *names, const char *name)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_strcmp0 (names[i], name) == 0)
+      return i;
+  return 0;
+}
+
+static void
+update_modalities (LbWorklistPage *self)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *wanted = g_settings_get_string (self->settings, "worklist-modality");
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
+    {
+      g_autoptr (LbWorklistItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      const char *const *modalities = lb_study_get_modalities (lb_worklist_item_get_study (item));
+      for (guint k = 0; modalities[k] != NULL; k++)
+        g_hash_table_add (seen, (gpointer) g_intern_string (modalities[k]));
+    }
+  if (*wanted != '\0')
+    g_hash_table_add (seen, (gpointer) g_intern_string (wanted));
+
+  g_autofree const char **names = (const char **) g_hash_table_get_keys_as_array (seen, NULL);
+  guint n = g_strv_length ((char **) names);
+  qsort (names, n, sizeof *names, (GCompareFunc) g_strcmp0);
+  g_auto (GStrv) with_all = g_new0 (char *, n + 2);
+  with_all[0] = g_strdup (_("All modalities"));
+  for (guint i = 0; i < n; i++)
+    with_all[i + 1] = g_strdup (names[i]);
+
+  self->restoring = TRUE;
+  guint old = g_list_model_get_n_items (G_LIST_MODEL (self->modalities));
+  gtk_string_list_splice (self->modalities, 0, old, (const char *const *) with_all);
+  gtk_drop_down_set_selected (self->modality_filter,
+                              *wanted != '\0' ? index_of ((const char *const *) with_all, wanted) : 0);
+  self->restoring = FALSE;
+  apply_filters (self);
+}
+
+/* ---- sorting ------------------------------------------------------------------- */
+
+typedef struct
+{
+  LbWorklistPage *page;
+  const char *name;
+  GCompareDataFunc compare;
+} ColumnSort;
+
+static int
+compare_strings (const char *a, const char *b)
+{
+  /* Blanks last, whatever the direction would make of them: they carry nothing. */
+  if (*a == '\0' || *b == '\0')
+    return (*a == '\0') - (*b == '\0');
+  return g_utf8_collate (a, b);
+}
+
+static int
+compare_numbers (gint64 a, gint64 b)
+{
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+#define STRING_COMPARE(name, getter)                                         \
+  static int name (gconstpointer a, gconstpointer b, gpointer data)          \
+  {                                                                          \
+    return compare_strings (getter ((gpointer) a), getter ((gpointer) b));   \
+  }
+#define NUMBER_COMPARE(name, getter)                                         \
+  static int name (gconstpointer a, gconstpointer b, gpointer data)          \
+  {                                                                          \
+    return compare_numbers (getter ((gpointer) a), getter ((gpointer) b));   \
+  }
+
+STRING_COMPARE (compare_patient, lb_worklist_item_get_patient_name)
+STRING_COMPARE (compare_patient_id, lb_worklist_item_get_patient_id)
+STRING_COMPARE (compare_age_sex, lb_worklist_item_get_age_sex)
+STRING_COMPARE (compare_modality, lb_worklist_item_get_modalities)
+STRING_COMPARE (compare_description, lb_worklist_item_get_description)
+STRING_COMPARE (compare_accession, lb_worklist_item_get_accession)
+NUMBER_COMPARE (compare_status, lb_worklist_item_get_status)
+NUMBER_COMPARE (compare_date, lb_worklist_item_get_when)
+NUMBER_COMPARE (compare_images, lb_worklist_item_get_images)
+
+static int
+compare_cache (gconstpointer a, gconstpointer b, gpointer data)
+{
+  return compare_numbers ((gint64) (lb_worklist_item_get_cache_progress ((gpointer) a) * 1000),
+                          (gint64) (lb_worklist_item_get_cache_progress ((gpointer) b) * 1000));
+}
+
+#undef STRING_COMPARE
+#undef NUMBER_COMPARE
+
+static int
+column_compare (gconstpointer a, gconstpointer b, gpointer data)
+{
+  ColumnSort *sort = data;
+
+  if (sort->page->probing)
+    {
+      if (sort->page->probed_column == NULL)
+        sort->page->probed_column = sort->name;
+      return GTK_ORDERING_SMALLER;
+    }
+  return sort->compare (a, b, NULL);
+}
+
+static GtkColumnViewColumn *
+column_named (LbWorklistPage *self, const char *name)
+{
+  struct { const char *name; GtkColumnViewColumn *column; } columns[] = {
+    { "status", self->column_status }, { "patient", self->column_patient },
+    { "patient-id", self->column_patient_id }, { "age-sex", self->column_age_sex },
+    { "modality", self->column_modality }, { "description", self->column_description },
+    { "date", self->column_date }, { "accession", self->column_accession },
+    { "images", self->column_images }, { "cache", self->column_cache },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_str_equal (columns[i].name, name))
+      return columns[i].column;
+  return NULL;
+}
+
+static void
+set_column_sort (LbWorklistPage *self, const char *name, GCompareDataFunc compare)
+{
+  ColumnSort *sort = g_new0 (ColumnSort, 1);
+  sort->page = self;
+  sort->name = name;
+  sort->compare = compare;
+
+  g_autoptr (GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (column_compare, sort, g_free));
+  gtk_column_view_column_set_sorter (column_named (self, name), sorter);
+}
+
+/* Which column sorts, and which way: the view's sorter compares two rows, and the first
+ * column sorter it asks (the primary one) answers "smaller" and notes its name; the
+ * view's answer then tells the direction. */
+static void
+remember_sort (LbWorklistPage *self)
+{
+  GListModel *items = G_LIST_MODEL (self->items);
+
+  if (self->restoring || g_list_model_get_n_items (items) < 1)
+    return;
+  g_autoptr (GObject) item = g_list_model_get_item (items, 0);
+  self->probing = TRUE;
+  self->probed_column = NULL;
+  GtkOrdering order = gtk_sorter_compare (gtk_column_view_get_sorter (self->view), item, item);
+  self->probing = FALSE;
+
+  g_settings_set_string (self->settings, "worklist-sort",
+                         self->probed_column != NULL ? self->probed_column : "");
+  g_settings_set_boolean (self->settings, "worklist-sort-descending",
+                          order == GTK_ORDERING_LARGER);
+}
+
+static void
+on_sorter_changed (GtkSorter *sorter, GtkSorterChange change, LbWorklistPage *self)
+{
+  remember_sort (self);
+}
+
+static void
+restore_sort (LbWorklistPage *self)
+{
+  g_autofree char *name = g_settings_get_string (self->settings, "worklist-sort");
+  GtkColumnViewColumn *column = *name != '\0' ? column_named (self, name) : NULL;
+
+  self->restoring = TRUE;
+  gtk_column_view_sort_by_column (self->view, column,
+                                  g_settings_get_boolean (self->settings, "worklist-sort-descending")
+                                    ? GTK_SORT_DESCENDING : GTK_SORT_ASCENDING);
+  self->restoring = FALSE;
+}
+
+/* ---- the archive --------------------------------------------------------------- */
+
+static void schedule_refresh (LbWorklistPage *self, guint seconds);
+
+static void
+set_offline (LbWorklistPage *self, gboolean offline)
+{
+  if (self->offline == offline)
+    return;
+  self->offline = offline;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OFFLINE]);
+}
+
+void
+lb_worklist_page_set_studies (LbWorklistPage *self, GListModel *studies)
+{
+  g_return_if_fail (LB_IS_WORKLIST_PAGE (self));
+  g_return_if_fail (G_IS_LIST_MODEL (studies));
+
+  guint n = g_list_model_get_n_items (studies);
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (n, g_object_unref);
+  g_autoptr (GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (LbStudy) study = g_list_model_get_item (studies, i);
+      const char *uid = lb_study_get_study_instance_uid (study);
+      LbWorklistItem *old = g_hash_table_lookup (self->by_uid, uid);
+      g_autoptr (LbWorklistItem) item = lb_worklist_item_new (study);
+
+      /* What this workstation knows outlives the archive's new description. */
+      if (old != NULL)
+        {
+          lb_worklist_item_set_status (item, lb_worklist_item_get_status (old));
+          lb_worklist_item_set_cache (item, lb_worklist_item_get_cache_state (old),
+                                      lb_worklist_item_get_cache_progress (old));
+        }
+      if (g_hash_table_contains (kept, uid))
+        continue;
+      g_hash_table_insert (kept, (gpointer) lb_worklist_item_get_study_instance_uid (item),
+                           g_object_ref (item));
+      g_ptr_array_add (rows, g_steal_pointer (&item));
+    }
+
+  g_hash_table_unref (self->by_uid);
+  self->by_uid = g_steal_pointer (&kept);
+  g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
+                       rows->pdata, rows->len);
+  update_modalities (self);
+  update_count (self);
+}
+
+static void
+on_studies (GObject *source, GAsyncResult *result, gpointer data)
+{
+  LbWorklistPage *self = data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) studies = lb_dicomweb_client_search_studies_finish (
+    LB_DICOMWEB_CLIENT (source), result, &error);
+
+  if (studies == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_object_unref (self);
+      return;
+    }
+  g_clear_object (&self->refresh_cancellable);
+  if (studies == NULL)
+    {
+      g_message ("worklist: %s", error->message);
+      set_offline (self, TRUE);
+      schedule_refresh (self, OFFLINE_RETRY_SECONDS);
+    }
+  else
+    {
+      set_offline (self, FALSE);
+      lb_worklist_page_set_studies (self, studies);
+      schedule_refresh (self, REFRESH_SECONDS);
+    }
+  g_object_unref (self);
+}
+
+void
+lb_worklist_page_refresh (LbWorklistPage *self)
+{
+  g_return_if_fail (LB_IS_WORKLIST_PAGE (self));
+
+  g_clear_handle_id (&self->refresh_timer, g_source_remove);
+  if (self->client == NULL)
+    {
+      update_count (self);
+      return;
+    }
+  if (self->refresh_cancellable != NULL)
+    g_cancellable_cancel (self->refresh_cancellable);
+  g_clear_object (&self->refresh_cancellable);
+  self->refresh_cancellable = g_cancellable_new ();
+
+  g_autoptr (LbQidoQuery) query = lb_qido_query_new ();
+  lb_qido_query_set_limit (query, WORKLIST_LIMIT);
+  /* Archives need not return these unless asked (Orthanc leaves out the description). */
+  lb_qido_query_add_include_field (query, "StudyDescription");
+  lb_qido_query_add_include_field (query, "ModalitiesInStudy");
+  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedSeries");
+  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedInstances");
+  lb_qido_query_add_include_field (query, "PatientBirthDate");
+  lb_qido_query_add_include_field (query, "PatientSex");
+  lb_dicomweb_client_search_studies_async (self->client, query, self->refresh_cancellable,
+                                           on_studies, g_object_ref (self));
+}
+
+static gboolean
+on_refresh_timer (gpointer data)
+{
+  LbWorklistPage *self = data;
+
+  self->refresh_timer = 0;
+  lb_worklist_page_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_refresh (LbWorklistPage *self, guint seconds)
+{
+  g_clear_handle_id (&self->refresh_timer, g_source_remove);
+  self->refresh_timer = g_timeout_add_seconds (seconds, on_refresh_timer, self);
+}
+
+/* The archive chosen in the switcher: the --server of this run first, then those of
+ * the preferences. */
+static void
+connect_current (LbWorklistPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->server_switcher);
+  const char *override = lb_application_get_server_override (self->app);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbServer) server = NULL;
+
+  g_clear_object (&self->client);
+  if (override != NULL && selected == 0)
+    server = lb_server_new (override, &error);
+  else if (selected != GTK_INVALID_LIST_POSITION)
+    {
+      guint index = selected - (override != NULL ? 1 : 0);
+      g_autoptr (LbServerConfig) config = g_list_model_get_item (G_LIST_MODEL (self->servers), index);
+      if (config != NULL)
+        {
+          server = lb_server_config_make_server (config, NULL, &error);
+          if (!self->restoring)
+            g_settings_set_string (self->settings, "current-server",
+                                   lb_server_config_get_name (config));
+        }
+    }
+  if (server == NULL && error != NULL)
+    g_signal_emit (self, signals[ERROR], 0, error);
+  if (server != NULL)
+    self->client = lb_dicomweb_client_new (server);
+
+  set_offline (self, FALSE);
+  g_list_store_remove_all (self->items);
+  g_hash_table_remove_all (self->by_uid);
+  lb_worklist_page_refresh (self);
+}
+
+static void
+on_server_selected (GtkDropDown *switcher, GParamSpec *pspec, LbWorklistPage *self)
+{
+  if (!self->restoring)
+    connect_current (self);
+}
+
+static void
+load_servers (LbWorklistPage *self)
+{
+  const char *override = lb_application_get_server_override (self->app);
+  g_autofree char *current = g_settings_get_string (self->settings, "current-server");
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  guint selected = 0;
+
+  g_clear_object (&self->servers);
+  self->servers = lb_server_config_load_all (self->settings);
+  if (override != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (LbServer) server = lb_server_new (override, &error);
+      g_strv_builder_add (names, server != NULL ? lb_server_get_origin (server) : override);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->servers)); i++)
+    {
+      g_autoptr (LbServerConfig) config = g_list_model_get_item (G_LIST_MODEL (self->servers), i);
+      g_strv_builder_add (names, lb_server_config_get_name (config));
+      if (override == NULL && g_str_equal (current, lb_server_config_get_name (config)))
+        selected = i;
+    }
+  g_auto (GStrv) list = g_strv_builder_end (names);
+
+  self->restoring = TRUE;
+  gtk_string_list_splice (self->server_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->server_names)),
+                          (const char *const *) list);
+  gtk_drop_down_set_selected (self->server_switcher, list[0] != NULL ? selected
+                                                                     : GTK_INVALID_LIST_POSITION);
+  gtk_widget_set_visible (GTK_WIDGET (self->server_switcher), g_strv_length (list) > 1);
+  self->restoring = FALSE;
+  connect_current (self);
+}
+
+static void
+on_servers_changed (GSettings *settings, const char *key, LbWorklistPage *self)
+{
+  load_servers (self);
+}
+
+/* ---- opening ------------------------------------------------------------------- */
+
+typedef struct
+{
+  LbWorklistPage *self;
+  LbWorklistItem *item;
+} Loading;
+
+static void
+on_study_loaded (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Loading *loading = data;
+  g_autoptr (GError) error = NULL;
+
+  if (!lb_loaded_study_load_dicomweb_finish (LB_LOADED_STUDY (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_signal_emit (loading->self, signals[ERROR], 0, error);
+  g_object_unref (loading->self);
+  g_object_unref (loading->item);
+  g_free (loading);
+}
+
+LbLoadedStudy *
+lb_worklist_page_load_study (LbWorklistPage *self, LbWorklistItem *item, GCancellable *cancellable)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_PAGE (self), NULL);
+  g_return_val_if_fail (LB_IS_WORKLIST_ITEM (item), NULL);
+
+  LbLoadedStudy *study = lb_loaded_study_new ();
+  lb_loaded_study_set_study (study, lb_worklist_item_get_study (item));
+  if (lb_worklist_item_get_images (item) > 0)
+    lb_loaded_study_set_expected (study, (guint) lb_worklist_item_get_images (item));
+
+  g_free (self->last_opened);
+  self->last_opened = g_strdup (lb_worklist_item_get_study_instance_uid (item));
+  if (lb_worklist_item_get_status (item) == LB_WORKLIST_STATUS_UNREAD)
+    lb_worklist_item_set_status (item, LB_WORKLIST_STATUS_OPENED);
+
+  if (self->client == NULL)
+    return study;
+  Loading *loading = g_new0 (Loading, 1);
+  loading->self = g_object_ref (self);
+  loading->item = g_object_ref (item);
+  lb_loaded_study_load_dicomweb_async (study, self->client,
+                                       lb_worklist_item_get_study_instance_uid (item), NULL, NULL,
+                                       NULL, cancellable, on_study_loaded, loading);
+  return study;
+}
+
+static void
+open_position (LbWorklistPage *self, guint position)
+{
+  g_autoptr (LbWorklistItem) item = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
+
+  if (item == NULL)
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  g_signal_emit (self, signals[OPEN_STUDY], 0, item);
+}
+
+static void
+on_view_activate (GtkColumnView *view, guint position, LbWorklistPage *self)
+{
+  open_position (self, position);
+}
+
+static void
+on_search_activate (GtkSearchEntry *entry, LbWorklistPage *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    open_position (self, selected);
+}
+
+gboolean
+lb_worklist_page_open_adjacent (LbWorklistPage *self, int delta)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_PAGE (self), FALSE);
+
+  GListModel *shown = G_LIST_MODEL (self->sorted);
+  guint n = g_list_model_get_n_items (shown);
+  gint64 at = -1;
+  for (guint i = 0; i < n && self->last_opened != NULL; i++)
+    {
+      g_autoptr (LbWorklistItem) item = g_list_model_get_item (shown, i);
+      if (g_strcmp0 (lb_worklist_item_get_study_instance_uid (item), self->last_opened) == 0)
+        {
+          at = i;
+          break;
+        }
+    }
+  if (at < 0)
+    at = delta > 0 ? -1 : (gint64) n;
+  at += delta;
+  if (at < 0 || at >= n)
+    return FALSE;
+  open_position (self, (guint) at);
+  return TRUE;
+}
+
+/* ---- keyboard ------------------------------------------------------------------ */
+
+/* GTK 4.8's column view has no scroll_to(); its list of rows has the action. */
+static void
+scroll_to (LbWorklistPage *self, guint position)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->view)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      gtk_widget_activate_action (child, "list.scroll-to-item", "u", position);
+}
+
+static gboolean
+on_search_key (GtkEventControllerKey *controller, guint keyval, guint keycode,
+               GdkModifierType state, LbWorklistPage *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
+
+  /* Up and Down walk the rows while the search keeps the focus, so typing and choosing
+   * go together. */
+  if ((keyval == GDK_KEY_Down || keyval == GDK_KEY_Up) && n > 0)
+    {
+      if (selected == GTK_INVALID_LIST_POSITION)
+        selected = 0;
+      else if (keyval == GDK_KEY_Down && selected + 1 < n)
+        selected++;
+      else if (keyval == GDK_KEY_Up && selected > 0)
+        selected--;
+      gtk_single_selection_set_selected (self->selection, selected);
+      scroll_to (self, selected);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+search_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  lb_worklist_page_focus (LB_WORKLIST_PAGE (widget));
+}
+
+static void
+refresh_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  lb_worklist_page_refresh (LB_WORKLIST_PAGE (widget));
+}
+
+/* ---- the type ------------------------------------------------------------------ */
+
+static void
+lb_worklist_page_class_init (LbWorklistPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lb_worklist_page_dispose;
+  object_class->finalize = lb_worklist_page_finalize;
+  object_class->get_property = lb_worklist_page_get_property;
+
+  props[PROP_OFFLINE] = g_param_spec_boolean ("offline", NULL, NULL, FALSE,
+                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                              G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  signals[OPEN_STUDY] = g_signal_new ("open-study", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, LB_TYPE_WORKLIST_ITEM);
+  signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+
+  g_type_ensure (LB_TYPE_WORKLIST_ITEM);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/lightboxrad/Lightbox/lb-worklist-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, server_switcher);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, server_names);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, search);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, date_filter);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, date_from);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, date_to);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, modality_filter);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, modalities);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, status_filter);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, count);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, view);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_status);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_patient);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_patient_id);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_age_sex);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_modality);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_description);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_date);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_accession);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_images);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_cache);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_activate);
+
+  gtk_widget_class_install_action (widget_class, "worklist.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "worklist.refresh", NULL, refresh_action);
+  gtk_widget_class_set_css_name (widget_class, "lb-worklist-page");
+}
+
+static void
+lb_worklist_page_init (LbWorklistPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->items = g_list_store_new (LB_TYPE_WORKLIST_ITEM);
+  self->by_uid = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  self->filter = lb_worklist_filter_new ();
+  self->gtk_filter = GTK_FILTER (gtk_custom_filter_new (filter_item, self, NULL));
+  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->items)),
+                                              self->gtk_filter);
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
+                                          g_object_ref (gtk_column_view_get_sorter (self->view)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect (self->sorted, "items-changed", G_CALLBACK (on_shown_changed), self);
+
+  set_column_sort (self, "status", compare_status);
+  set_column_sort (self, "patient", compare_patient);
+  set_column_sort (self, "patient-id", compare_patient_id);
+  set_column_sort (self, "age-sex", compare_age_sex);
+  set_column_sort (self, "modality", compare_modality);
+  set_column_sort (self, "description", compare_description);
+  set_column_sort (self, "date", compare_date);
+  set_column_sort (self, "accession", compare_accession);
+  set_column_sort (self, "images", compare_images);
+  set_column_sort (self, "cache", compare_cache);
+
+  gtk_search_entry_set_key_capture_widget (self->search, GTK_WIDGET (self));
+  g_signal_connect (self->search, "search-changed", G_CALLBACK (on_search_changed), self);
+  g_signal_connect (self->search, "activate", G_CALLBACK (on_search_activate), self);
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_search_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->search), keys);
+  /* Typing should not wait for a pause: the filter keeps up with every key. */
+  gtk_search_entry_set_search_delay (self->search, 0);
+}
+
+static void
+restore_filters (LbWorklistPage *self)
+{
+  static const char *const dates[] = { "all", "today", "yesterday", "week", "range", NULL };
+  static const char *const statuses[] = { "all", "unread", "open", "reported", NULL };
+  g_autofree char *date = g_settings_get_string (self->settings, "worklist-date-filter");
+  g_autofree char *from = g_settings_get_string (self->settings, "worklist-date-from");
+  g_autofree char *to = g_settings_get_string (self->settings, "worklist-date-to");
+  g_autofree char *status = g_settings_get_string (self->settings, "worklist-status");
+
+  self->restoring = TRUE;
+  gtk_drop_down_set_selected (self->date_filter, index_of (dates, date));
+  gtk_editable_set_text (GTK_EDITABLE (self->date_from), from);
+  gtk_editable_set_text (GTK_EDITABLE (self->date_to), to);
+  gtk_drop_down_set_selected (self->status_filter, index_of (statuses, status));
+  self->restoring = FALSE;
+  update_modalities (self);
+}
+
+LbWorklistPage *
+lb_worklist_page_new (LbApplication *app)
+{
+  g_return_val_if_fail (LB_IS_APPLICATION (app), NULL);
+
+  LbWorklistPage *self = g_object_new (LB_TYPE_WORKLIST_PAGE, NULL);
+  self->app = app;
+  self->settings = g_object_ref (lb_application_get_settings (app));
+
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  lb_keymap_attach (lb_application_get_keymap (app), GTK_SHORTCUT_CONTROLLER (shortcuts),
+                    LB_KEYMAP_SCOPE_WORKLIST);
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  restore_filters (self);
+  restore_sort (self);
+  g_signal_connect_object (gtk_column_view_get_sorter (self->view), "changed",
+                           G_CALLBACK (on_sorter_changed), self, 0);
+  g_signal_connect_object (self->date_filter, "notify::selected",
+                           G_CALLBACK (on_filter_widget_changed), self, 0);
+  g_signal_connect_object (self->modality_filter, "notify::selected",
+                           G_CALLBACK (on_filter_widget_changed), self, 0);
+  g_signal_connect_object (self->status_filter, "notify::selected",
+                           G_CALLBACK (on_filter_widget_changed), self, 0);
+  g_signal_connect_object (self->date_from, "notify::text", G_CALLBACK (on_filter_widget_changed),
+                           self, 0);
+  g_signal_connect_object (self->date_to, "notify::text", G_CALLBACK (on_filter_widget_changed),
+                           self, 0);
+  g_signal_connect_object (self->server_switcher, "notify::selected",
+                           G_CALLBACK (on_server_selected), self, 0);
+  g_signal_connect_object (self->settings, "changed::servers", G_CALLBACK (on_servers_changed),
+                           self, 0);
+  load_servers (self);
+  return self;
+}
+
+void
+lb_worklist_page_focus (LbWorklistPage *self)
+{
+  g_return_if_fail (LB_IS_WORKLIST_PAGE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->search));
+}
+
+gboolean
+lb_worklist_page_get_offline (LbWorklistPage *self)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_PAGE (self), FALSE);
+  return self->offline;
+}
+
+GListModel *
+lb_worklist_page_get_shown (LbWorklistPage *self)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_PAGE (self), NULL);
+  return G_LIST_MODEL (self->sorted);
+}
+
+void
+lb_worklist_page_set_search (LbWorklistPage *self, const char *text)
+{
+  g_return_if_fail (LB_IS_WORKLIST_PAGE (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->search), text);
+  on_search_changed (self->search, self);
+}

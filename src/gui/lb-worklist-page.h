@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The worklist: the studies of the current archive in a column view, searched as the
+ * reader types and filtered by date, modality and status, sorted by any column, with
+ * the sort and filters remembered.  Enter opens the selected study ("open-study").
+ * While the archive does not answer, "offline" is TRUE.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lb-application.h"
+#include "lb-loaded-study.h"
+#include "lb-worklist-item.h"
+
+G_BEGIN_DECLS
+
+#define LB_TYPE_WORKLIST_PAGE (lb_worklist_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (LbWorklistPage, lb_worklist_page, LB, WORKLIST_PAGE, GtkWidget)
+
+LbWorklistPage *lb_worklist_page_new (LbApplication *app);
+
+/* The search gets the keyboard focus. */
+void lb_worklist_page_focus (LbWorklistPage *self);
+gboolean lb_worklist_page_get_offline (LbWorklistPage *self);
+/* Asks the archive again. */
+void lb_worklist_page_refresh (LbWorklistPage *self);
+
+/* Starts loading @item's study from the archive (what arrives is shown as it comes). */
+LbLoadedStudy *lb_worklist_page_load_study (LbWorklistPage *self, LbWorklistItem *item,
+                                            GCancellable *cancellable);
+/* Opens the study @delta rows after the last one opened, as the worklist is sorted and
+ * filtered now; FALSE past either end. */
+gboolean lb_worklist_page_open_adjacent (LbWorklistPage *self, int delta);
+
+/* The rows shown, after search and filters (for tests and benchmarks). */
+GListModel *lb_worklist_page_get_shown (LbWorklistPage *self);
+/* Replaces the rows with @studies (LbStudy), as a refresh would. */
+void lb_worklist_page_set_studies (LbWorklistPage *self, GListModel *studies);
+/* Types @text into the search. */
+void lb_worklist_page_set_search (LbWorklistPage *self, const char *text);
+
+G_END_DECLS

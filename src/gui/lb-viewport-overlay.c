@@ -331,7 +331,8 @@ _lb_viewport_draw_overlays (LbViewport *self, cairo_t *cr, int width, int height
       draw_text (cr, layout, self->error, CENTRE, width / 2.0, height / 2.0);
       pango_layout_set_width (layout, -1);
     }
-  else if (self->series != NULL && self->slice == NULL)
+  else if (self->slice == NULL &&
+           (self->series != NULL || (self->study != NULL && lb_loaded_study_get_loading (self->study))))
     draw_text (cr, layout, _("Loading…"), CENTRE, width / 2.0, height / 2.0);
 
   if (self->overlays)

@@ -393,6 +393,7 @@ typedef struct
 {
   Loader *loader;
   GBytes *bytes;
+  guint index;
 } Job;
 
 /* Parse pool thread: one instance from the archive. */
@@ -402,6 +403,7 @@ parse_part (gpointer data, gpointer user_data)
   Job *job = data;
   g_autoptr (Loader) loader = job->loader;
   g_autoptr (GBytes) bytes = job->bytes;
+  guint index = job->index;
 
   g_free (job);
 
@@ -410,8 +412,11 @@ parse_part (gpointer data, gpointer user_data)
       if (loader->bytes_func != NULL)
         loader->bytes_func (bytes, loader->bytes_data);
 
+      /* Errors name the instance by its place in the answer: its UIDs are in the bytes
+       * that could not be read. */
+      g_autofree char *name = g_strdup_printf (_("instance %u from the archive"), index + 1);
       GError *error = NULL;
-      LbDicomFile *file = lb_dicom_file_new_for_bytes (bytes, NULL, &error);
+      LbDicomFile *file = lb_dicom_file_new_for_bytes (bytes, name, &error);
       post (loader, parse (file, error));
     }
 
@@ -434,6 +439,7 @@ on_part (LbMultipartPart *part, gpointer user_data, GError **error)
   Job *job = g_new (Job, 1);
   job->loader = loader_ref (loader);
   job->bytes = g_bytes_ref (lb_multipart_part_get_body (part));
+  job->index = lb_multipart_part_get_index (part);
   return g_thread_pool_push (loader->pool, job, error);
 }
 

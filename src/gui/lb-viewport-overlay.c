@@ -262,7 +262,8 @@ draw_scale_bar (LbViewport *self, cairo_t *cr, PangoLayout *layout, int width, i
   if (bar < 10)
     return;
 
-  double x = width - MARGIN - 2;
+  /* Left of the right orientation marker. */
+  double x = width - MARGIN - 28;
   double y0 = height / 2.0 - bar / 2;
   cairo_set_line_width (cr, 1);
   cairo_set_source_rgb (cr, 0.95, 0.95, 0.85);

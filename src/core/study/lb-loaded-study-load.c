@@ -11,6 +11,7 @@
 #include "lb-loaded-study-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lb-series.h"
@@ -268,12 +269,36 @@ list_folder (GFile *folder, GPtrArray *files, GCancellable *cancellable)
     list_folder (g_ptr_array_index (folders, i), files, cancellable);
 }
 
+/* A file that claims to be DICOM: the magic after the preamble, or the usual suffix. */
+static gboolean
+claims_dicom (const char *path)
+{
+  char head[132];
+  FILE *f = fopen (path, "rb");
+  gboolean magic = FALSE;
+
+  if (f != NULL)
+    {
+      magic = fread (head, 1, sizeof head, f) == sizeof head && memcmp (head + 128, "DICM", 4) == 0;
+      fclose (f);
+    }
+  return magic || g_str_has_suffix (path, ".dcm") || g_str_has_suffix (path, ".DCM");
+}
+
 static Parsed *
 parse_path (const char *path)
 {
   GError *error = NULL;
   LbDicomFile *file = lb_dicom_file_new_for_path (path, &error);
 
+  /* A folder from a CD holds autorun files, viewers and READMEs: a file that does not
+   * parse and never claimed to be DICOM is not a failure, just not ours. */
+  if (file == NULL && !g_error_matches (error, LB_DICOM_ERROR, LB_DICOM_ERROR_NOT_DICOM) &&
+      !claims_dicom (path))
+    {
+      g_clear_error (&error);
+      g_set_error_literal (&error, LB_DICOM_ERROR, LB_DICOM_ERROR_NOT_DICOM, "not DICOM");
+    }
   return parse (file, error);
 }
 
@@ -292,7 +317,6 @@ parse_files (gpointer data)
       if (parsed->file == NULL && g_error_matches (parsed->error, LB_DICOM_ERROR,
                                                    LB_DICOM_ERROR_NOT_DICOM))
         {
-          /* A folder from a CD holds autorun files, viewers and READMEs: not failures. */
           parsed_free (parsed);
           continue;
         }

@@ -4,9 +4,8 @@
  * behaviours shape this file:
  *
  * - gdcm::Reader allocates each element's declared length before reading it, so a
- *   header that claims 4 GiB makes a 4 GiB allocation.  A first pass walks the
- *   structure with values skipped (GDCM seeks over them); our stream refuses to seek
- *   past the end, so a claim larger than the file is found before anything is allocated.
+ *   header that claims 4 GiB makes a 4 GiB allocation (and zero-fills it).  While GDCM
+ *   parses, the global allocator refuses any single allocation larger than the file.
  * - gdcm::ImageRegionReader ignores codec failures and reads past the end of native
  *   data, so frames are decoded here from the fragments of that frame only.
  * - Debian builds GDCM with assertions on, and some fire on malformed input.  An abort
@@ -364,81 +363,49 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
   std::string assertion;
   try
     {
-      /* Pass 1: structure only, values skipped.  It proves nothing about a deflated data
-       * set (it sees compressed bytes as raw), and its other failures are left for the
-       * full read to judge: only lengths beyond the end of the file count here. */
-      MemoryBuf probe_buf (bytes, length);
-      std::istream probe_stream (&probe_buf);
-      gdcm::Reader probe;
-      probe.SetStream (probe_stream);
-      std::set<gdcm::Tag> none;
-      none.insert (gdcm::Tag (0xffff, 0xffff));
-      /* No value of a file can be larger than the file. */
-      size_t cap = length + 4096;
-      bool walked = guarded (cap,
-                             [&] {
-                               try
-                                 {
-                                   probe.ReadSelectedTags (none, false);
-                                 }
-                               catch (...)
-                                 {
-                                 }
-                             },
-                             assertion);
-      /* GDCM turns the refusal into its own exception, or swallows it. */
-      bool refused = allocation_refused;
-      bool deflated = probe.GetFile ().GetHeader ().GetDataSetTransferSyntax () ==
-                      gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian;
-      if (!deflated && (probe_buf.overran || refused))
+      std::unique_ptr<_LbGdcmReader> r;
+      bool ok = false, overran = false, refused = false, deflated = false, walked = false;
+      /* No value of a file can be larger than the file; a deflated data set's values can,
+       * but deflate expands 1032 times at most: a deflated file whose first read was
+       * refused an allocation is read again with that cap. */
+      size_t caps[] = { length + 4096, std::min<size_t> ((size_t) 1 << 30, length * 1032 + 4096) };
+      for (size_t cap : caps)
         {
-          set_error (status, message, LB_GDCM_ERR_CORRUPT,
-                     "an element is longer than the rest of the file (the file is cut short "
-                     "or its lengths are wrong)");
-          return nullptr;
+          r.reset (new _LbGdcmReader ());
+          MemoryBuf buf (bytes, length);
+          std::istream is (&buf);
+          r->reader.SetStream (is);
+          walked = guarded (cap, [&] { ok = r->reader.Read (); }, assertion);
+          refused = allocation_refused;
+          overran = buf.overran;
+          deflated = r->reader.GetFile ().GetHeader ().GetDataSetTransferSyntax () ==
+                     gdcm::TransferSyntax::DeflatedExplicitVRLittleEndian;
+          if (!deflated || !refused)
+            break;
         }
-      if (!deflated && !walked)
+      if (!walked)
         {
           set_error (status, message, has_magic ? LB_GDCM_ERR_CORRUPT : LB_GDCM_ERR_NOT_DICOM,
                      has_magic ? "the DICOM structure is broken (" + assertion + ")"
                                : std::string ("not a DICOM file"));
           return nullptr;
         }
-      /* Inflated values can be larger than the file, but deflate expands 1032 times at
-       * most. */
-      if (deflated)
-        cap = std::min<size_t> ((size_t) 1 << 30, length * 1032 + 4096);
-
-      /* Pass 2: the real read. */
-      std::unique_ptr<_LbGdcmReader> r (new _LbGdcmReader ());
-      MemoryBuf buf (bytes, length);
-      std::istream is (&buf);
-      r->reader.SetStream (is);
-      bool ok = false;
-      if (!guarded (cap, [&] { ok = r->reader.Read (); }, assertion))
+      /* Inflating reads whole blocks, so the last read of a deflated file is always short;
+       * zlib itself reports a cut deflate stream. */
+      if (refused || (overran && !deflated))
         {
           set_error (status, message, LB_GDCM_ERR_CORRUPT,
-                     "the DICOM structure is broken (" + assertion + ")");
+                     "an element is longer than the rest of the file (the file is cut short "
+                     "or its lengths are wrong)");
           return nullptr;
         }
-      /* Inflating reads whole blocks, so the last read of a deflated file is always
-       * short; zlib itself reports a cut deflate stream. */
-      if (allocation_refused)
+      if (!ok)
         {
-          set_error (status, message, LB_GDCM_ERR_CORRUPT,
-                     "an element claims to be longer than the whole file");
+          set_error (status, message, has_magic ? LB_GDCM_ERR_CORRUPT : LB_GDCM_ERR_NOT_DICOM,
+                     has_magic ? "the DICOM structure is broken" : "not a DICOM file");
           return nullptr;
         }
-      if (!ok || (buf.overran && !deflated))
-        {
-          if (!ok && !has_magic)
-            set_error (status, message, LB_GDCM_ERR_NOT_DICOM, "not a DICOM file");
-          else
-            set_error (status, message, LB_GDCM_ERR_CORRUPT,
-                       "the DICOM structure is broken or cut short");
-          return nullptr;
-        }
-      /* The stream dies with this frame; everything needed has been read. */
+      /* The stream is gone after this call; everything needed has been read. */
       r->filter.SetFile (r->reader.GetFile ());
       return r.release ();
     }

@@ -268,7 +268,15 @@ char *
 lb_keymap_dup_accelerator_string (LbKeymap *self, const char *id)
 {
   g_auto (GStrv) accels = lb_keymap_dup_accels (self, id);
-  return g_strjoinv (" ", accels);
+  g_autoptr (GStrvBuilder) shown = g_strv_builder_new ();
+
+  /* The keypad's twins of digits and signs look the same as them: listing both would
+   * read "1 / 1". */
+  for (guint i = 0; accels[i] != NULL; i++)
+    if (!g_str_has_prefix (accels[i], "KP_") || accels[1] == NULL)
+      g_strv_builder_add (shown, accels[i]);
+  g_auto (GStrv) list = g_strv_builder_end (shown);
+  return g_strjoinv (" ", list);
 }
 
 void

@@ -42,7 +42,8 @@ char **lb_keymap_dup_accels (LbKeymap *self, const char *id);
 /* Replaces them; NULL or empty restores the defaults. */
 void lb_keymap_set_accels (LbKeymap *self, const char *id, const char *const *accels);
 gboolean lb_keymap_is_default (LbKeymap *self, const char *id);
-/* The keys of @id as GtkShortcutsShortcut's "accelerator" wants them. */
+/* The keys of @id as GtkShortcutsShortcut's "accelerator" wants them (keypad twins of
+ * other keys left out). */
 char *lb_keymap_dup_accelerator_string (LbKeymap *self, const char *id);
 
 /* Fills @controller with a shortcut for every key of @scope, replacing what it held;

@@ -45,10 +45,26 @@ lb_main_window_dispose (GObject *object)
   G_OBJECT_CLASS (lb_main_window_parent_class)->dispose (object);
 }
 
+/* The page not shown is hidden, not just covered: assistive technologies (and the UI
+ * tests) then see only what is on screen. */
+static void
+show_page (LbMainWindow *self, GtkWidget *page)
+{
+  GtkWidget *other = page == GTK_WIDGET (self->worklist) ? GTK_WIDGET (self->reading)
+                                                         : GTK_WIDGET (self->worklist);
+
+  gtk_widget_set_visible (page, TRUE);
+  gtk_stack_set_visible_child (self->stack, page);
+  gtk_widget_set_visible (other, FALSE);
+  /* GTK 4.8 does not pass visibility on to the accessibility tree by itself. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_STATE_HIDDEN, FALSE, -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (other), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+}
+
 static void
 show_worklist (LbMainWindow *self)
 {
-  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->worklist));
+  show_page (self, GTK_WIDGET (self->worklist));
   lb_worklist_page_focus (self->worklist);
 }
 
@@ -133,9 +149,22 @@ lb_main_window_class_init (LbMainWindowClass *klass)
 }
 
 static void
+on_banner_revealed (GtkRevealer *banner, GParamSpec *pspec, LbMainWindow *self)
+{
+  /* Closed is hidden, not only folded away. */
+  if (!gtk_revealer_get_child_revealed (banner) && !gtk_revealer_get_reveal_child (banner))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (banner), FALSE);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (banner), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+    }
+}
+
+static void
 lb_main_window_init (LbMainWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->offline_banner, "notify::child-revealed",
+                    G_CALLBACK (on_banner_revealed), self);
 }
 
 static void
@@ -154,7 +183,7 @@ on_open_study (LbWorklistPage *page, LbWorklistItem *item, LbMainWindow *self)
   g_autoptr (LbLoadedStudy) study = lb_worklist_page_load_study (page, item,
                                                                  self->load_cancellable);
   lb_reading_page_set_study (self->reading, study);
-  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->reading));
+  show_page (self, GTK_WIDGET (self->reading));
 }
 
 static void
@@ -261,7 +290,7 @@ lb_main_window_open_paths (LbMainWindow *self, const char *const *paths)
 
   g_autoptr (LbLoadedStudy) study = lb_loaded_study_new ();
   lb_reading_page_set_study (self->reading, study);
-  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->reading));
+  show_page (self, GTK_WIDGET (self->reading));
 
   OpenData *data = g_new0 (OpenData, 1);
   data->self = g_object_ref (self);
@@ -295,5 +324,12 @@ void
 lb_main_window_set_offline (LbMainWindow *self, gboolean offline)
 {
   g_return_if_fail (LB_IS_MAIN_WINDOW (self));
+
+  if (offline)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->offline_banner), TRUE);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->offline_banner),
+                                   GTK_ACCESSIBLE_STATE_HIDDEN, FALSE, -1);
+    }
   gtk_revealer_set_reveal_child (self->offline_banner, offline);
 }

@@ -14,7 +14,9 @@ append_property (GString *ui, const char *name, const char *value)
 }
 
 /* GTK 4.8 can only fill a GtkShortcutsWindow from GtkBuilder (adding sections in code
- * came in 4.14): the description is written here with the current keys. */
+ * came in 4.14): the description is written here with the current keys.  Each group is a
+ * section of its own, chosen from the window's header: 4.8 reorders the groups of one
+ * section as it fills its columns. */
 GtkShortcutsWindow *
 lb_shortcuts_window_new (LbKeymap *keymap)
 {
@@ -22,12 +24,9 @@ lb_shortcuts_window_new (LbKeymap *keymap)
 
   guint n;
   const LbKeymapEntry *entries = lb_keymap_get_entries (&n);
-  g_autoptr (GString) ui = g_string_new (
-    "<interface><object class=\"GtkShortcutsWindow\" id=\"window\">"
-    "<property name=\"modal\">True</property>"
-    "<child><object class=\"GtkShortcutsSection\">"
-    "<property name=\"section-name\">all</property>"
-    "<property name=\"max-height\">14</property>\n");
+  g_autoptr (GString) ui = g_string_new ("<interface><object class=\"GtkShortcutsWindow\" "
+                                         "id=\"window\"><property name=\"modal\">True"
+                                         "</property>\n");
   const char *group = NULL;
 
   for (guint i = 0; i < n; i++)
@@ -35,8 +34,12 @@ lb_shortcuts_window_new (LbKeymap *keymap)
       if (group == NULL || !g_str_equal (group, entries[i].group))
         {
           if (group != NULL)
-            g_string_append (ui, "</object></child>\n");
+            g_string_append (ui, "</object></child></object></child>\n");
           group = entries[i].group;
+          g_string_append (ui, "<child><object class=\"GtkShortcutsSection\">\n");
+          append_property (ui, "section-name", group);
+          append_property (ui, "title", _(group));
+          append_property (ui, "max-height", "16");
           g_string_append (ui, "<child><object class=\"GtkShortcutsGroup\">\n");
           append_property (ui, "title", _(group));
         }
@@ -47,8 +50,8 @@ lb_shortcuts_window_new (LbKeymap *keymap)
       g_string_append (ui, "</object></child>\n");
     }
   if (group != NULL)
-    g_string_append (ui, "</object></child>\n");
-  g_string_append (ui, "</object></child></object></interface>");
+    g_string_append (ui, "</object></child></object></child>\n");
+  g_string_append (ui, "</object></interface>");
 
   g_autoptr (GtkBuilder) builder = gtk_builder_new_from_string (ui->str, (gssize) ui->len);
   return g_object_ref (GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "window")));

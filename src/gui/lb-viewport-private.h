@@ -68,6 +68,8 @@ void _lb_viewport_get_matrix (LbViewport *self, cairo_matrix_t *matrix);
 double _lb_viewport_get_fit_scale (LbViewport *self);
 /* Something that decides the picture changed: ask for it and redraw. */
 void _lb_viewport_changed (LbViewport *self);
+/* Says what is on screen to assistive technologies (and the UI tests). */
+void _lb_viewport_describe (LbViewport *self);
 /* Emits "chosen". */
 void _lb_viewport_choose (LbViewport *self);
 

@@ -36,6 +36,7 @@ show_picture (LbViewport *self, LbSlice *slice, guint level, cairo_surface_t *pi
   /* Colour frames come back with a width of 0: there is no window to show. */
   self->picture_has_window = applied->width > 0;
   g_clear_pointer (&self->error, g_free);
+  _lb_viewport_describe (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -4,6 +4,7 @@
 
 #include "lb-viewport-private.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #define MIN_ZOOM 0.05
@@ -214,6 +215,7 @@ lb_viewport_class_init (LbViewportClass *klass)
                                     0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "lb-viewport");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
@@ -226,6 +228,8 @@ lb_viewport_init (LbViewport *self)
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_vexpand (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Image viewport"), -1);
   _lb_viewport_init_input (self);
 }
 
@@ -243,6 +247,30 @@ void
 _lb_viewport_choose (LbViewport *self)
 {
   g_signal_emit (self, signals[CHOSEN], 0);
+}
+
+void
+_lb_viewport_describe (LbViewport *self)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  if (self->series != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->series));
+      int number = lb_study_series_get_number (self->series);
+      const char *description = lb_study_series_get_description (self->series);
+
+      /* Translators: what a screen reader says about the viewport */
+      g_string_append_printf (text, _("Series %d %s, image %d of %u"), number,
+                              description != NULL ? description : "", self->index + 1,
+                              MAX (n, lb_study_series_get_expected (self->series)));
+      if (self->picture != NULL && self->picture_has_window)
+        /* Translators: window width/level, after the image number */
+        g_string_append_printf (text, _(", window %.0f/%.0f"), self->picture_window.width,
+                                 self->picture_window.center);
+    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text->str, -1);
 }
 
 void
@@ -271,6 +299,7 @@ show_slice_at (LbViewport *self, int index)
     {
       self->index = index;
       g_object_notify_by_pspec (G_OBJECT (self), props[PROP_INDEX]);
+      _lb_viewport_describe (self);
     }
   if (new_slice)
     {

@@ -139,11 +139,14 @@ protected:
   {
     std::streamsize avail = egptr () - gptr ();
     /* Asking past the end for the next tag is how every file ends; a value that stops
-     * part way is a cut (GDCM pads cut fragments and pixel data and carries on). */
+     * part way is a cut (GDCM pads cut fragments and pixel data and carries on).  GDCM
+     * uses some short reads without looking at the stream (a VR cut after one byte), so
+     * what was not there reads as zeros rather than as whatever its buffer held. */
     if (n > avail)
       {
         if (avail > 0)
           overran = true;
+        std::memset (s + avail, 0, (size_t) (n - avail));
         n = avail;
       }
     std::memcpy (s, gptr (), (size_t) n);

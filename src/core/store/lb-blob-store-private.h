@@ -63,6 +63,14 @@ gboolean lb_blob_store_get_space (LbBlobStore *self, guint64 *free_bytes, guint6
 /* Room kept free for the index and reports: instance writes stop short of it. */
 guint64 lb_blob_store_get_headroom (LbBlobStore *self);
 
+/* Other programs may still fill the disk to the last byte.  A file of reserved space
+ * ("reserve", a few MiB) is kept in the cache folder and given back when the index must
+ * open or a report must be saved and nothing else frees room; it is made again once
+ * there is room. */
+void lb_blob_store_keep_reserve (LbBlobStore *self);
+/* TRUE when there was a reserve to give back. */
+gboolean lb_blob_store_release_reserve (LbBlobStore *self);
+
 /* Writes @data to @relative as described above; @origin (a number of the caller's, such
  * as the server it came from) is journaled with it.  With @keep_headroom, refuses
  * (LB_STORE_ERROR_DISK_FULL) when it would leave less than the headroom free.  Every
@@ -94,8 +102,9 @@ GPtrArray *lb_blob_store_list (LbBlobStore *self, const char *folder);
 GPtrArray *lb_blob_store_take_dead_sessions (LbBlobStore *self);
 void lb_blob_store_remove_session (LbBlobStore *self, LbDeadSession *session);
 gboolean lb_blob_store_owner_is_alive (LbBlobStore *self, const char *owner);
-/* Paths that live sessions (this one included) have journaled and may not have indexed
- * yet: a check must leave them alone. */
-GHashTable *lb_blob_store_get_pending (LbBlobStore *self);
+/* Paths that sessions have journaled and may not have indexed yet: a check must leave
+ * them alone.  Live sessions only (this one included), or dead ones too: a process may
+ * die while a check runs, and what it left is finished later, as housekeeping. */
+GHashTable *lb_blob_store_get_pending (LbBlobStore *self, gboolean include_dead);
 
 G_END_DECLS

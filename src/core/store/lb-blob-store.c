@@ -19,6 +19,8 @@
 #define LOCK_NAME "lock"
 #define JOURNAL_NAME "journal"
 #define TEMP_PREFIX "tmp-"
+#define RESERVE_NAME "reserve"
+#define RESERVE_BYTES (G_GUINT64_CONSTANT (2) << 20)
 /* What headroom the cache keeps free: a fiftieth of the disk, within these bounds. */
 #define MIN_HEADROOM (G_GUINT64_CONSTANT (1) << 20)
 #define MAX_HEADROOM (G_GUINT64_CONSTANT (64) << 20)
@@ -108,6 +110,26 @@ start_session (LbBlobStore *self, GError **error)
   return TRUE;
 }
 
+static gboolean remove_tree (const char *path);
+
+/* After a failed start: whatever of the session was made goes, so it can start again. */
+static void
+remove_partial_session (LbBlobStore *self)
+{
+  g_autofree char *hidden = g_strdup_printf ("%s/sessions/.new-%s", self->root, self->owner);
+
+  if (self->journal_fd >= 0)
+    close (self->journal_fd);
+  if (self->lock_fd >= 0)
+    close (self->lock_fd);
+  self->journal_fd = -1;
+  self->lock_fd = -1;
+  remove_tree (hidden);
+  if (self->session != NULL)
+    remove_tree (self->session);
+  g_clear_pointer (&self->session, g_free);
+}
+
 LbBlobStore *
 lb_blob_store_new (const char *root, GError **error)
 {
@@ -137,9 +159,57 @@ lb_blob_store_new (const char *root, GError **error)
       if (!make_private_folder (path, error))
         return NULL;
     }
-  if (!start_session (self, error))
-    return NULL;
+
+  g_autoptr (GError) local_error = NULL;
+  if (!start_session (self, &local_error))
+    {
+      /* A session needs a folder and two small files, even on a full disk. */
+      if (!g_error_matches (local_error, LB_STORE_ERROR, LB_STORE_ERROR_DISK_FULL) ||
+          !lb_blob_store_release_reserve (self))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_clear_error (&local_error);
+      remove_partial_session (self);
+      if (!start_session (self, error))
+        return NULL;
+    }
   return g_steal_pointer (&self);
+}
+
+void
+lb_blob_store_keep_reserve (LbBlobStore *self)
+{
+  g_autofree char *path = g_build_filename (self->root, RESERVE_NAME, NULL);
+  guint64 free_bytes;
+  GStatBuf st;
+
+  if ((g_stat (path, &st) == 0 && (guint64) st.st_size == RESERVE_BYTES) ||
+      !lb_blob_store_get_space (self, &free_bytes, NULL, NULL) ||
+      free_bytes < RESERVE_BYTES + lb_blob_store_get_headroom (self))
+    return;
+
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  /* Allocated, not sparse: the blocks must be there to give back. */
+  if (fd < 0 || posix_fallocate (fd, 0, (off_t) RESERVE_BYTES) != 0 || fsync (fd) != 0)
+    {
+      g_debug ("cannot keep a reserve in the cache folder");
+      g_unlink (path);
+    }
+  if (fd >= 0)
+    close (fd);
+}
+
+gboolean
+lb_blob_store_release_reserve (LbBlobStore *self)
+{
+  g_autofree char *path = g_build_filename (self->root, RESERVE_NAME, NULL);
+
+  if (g_unlink (path) != 0)
+    return FALSE;
+  g_debug ("the disk is full: the cache's reserve was given back");
+  return TRUE;
 }
 
 static gboolean
@@ -346,7 +416,15 @@ lb_blob_store_write (LbBlobStore *self, const char *relative, const void *data, 
       return FALSE;
     }
 
-  if (g_rename (temp, target) != 0)
+  /* An eviction in another process may remove the folder once it is empty, between the
+   * mkdir above and this rename: make it again and retry. */
+  int renamed = g_rename (temp, target);
+  for (guint i = 0; renamed != 0 && errno == ENOENT && i < 3; i++)
+    {
+      if (g_mkdir_with_parents (folder, 0700) == 0)
+        renamed = g_rename (temp, target);
+    }
+  if (renamed != 0)
     {
       int saved = errno;
       g_unlink (temp);
@@ -621,7 +699,7 @@ lb_blob_store_owner_is_alive (LbBlobStore *self, const char *owner)
 }
 
 GHashTable *
-lb_blob_store_get_pending (LbBlobStore *self)
+lb_blob_store_get_pending (LbBlobStore *self, gboolean include_dead)
 {
   g_autofree char *sessions = g_build_filename (self->root, "sessions", NULL);
   g_autoptr (GDir) dir = g_dir_open (sessions, 0, NULL);
@@ -634,7 +712,7 @@ lb_blob_store_get_pending (LbBlobStore *self)
       g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
       g_autoptr (GPtrArray) evicted = g_ptr_array_new_with_free_func (g_free);
 
-      if (!lb_blob_store_owner_is_alive (self, name))
+      if (!include_dead && !lb_blob_store_owner_is_alive (self, name))
         continue;
       read_journal (session, added, NULL, evicted);
       for (guint i = 0; i < added->len; i++)

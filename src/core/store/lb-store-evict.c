@@ -238,6 +238,18 @@ _lb_store_make_room (LbStore *self, guint64 needed)
   return summary.freed > 0;
 }
 
+gboolean
+_lb_store_make_room_urgently (LbStore *self, guint64 needed)
+{
+  if (_lb_store_make_room (self, needed))
+    return TRUE;
+  if (!lb_blob_store_release_reserve (self->blobs))
+    return FALSE;
+  if (_lb_store_make_room (self, needed + lb_blob_store_get_headroom (self->blobs)))
+    lb_blob_store_keep_reserve (self->blobs);
+  return TRUE;
+}
+
 void
 _lb_store_enforce_quota (LbStore *self, guint64 added)
 {

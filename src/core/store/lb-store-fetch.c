@@ -143,10 +143,11 @@ finish_job (LbStore *self, gpointer data, GCancellable *cancellable, GError **er
 
   g_clear_pointer (&run->writers, free_writers);
   lb_blob_store_sync_folders (self->blobs);
+  /* Under the lease still: the study just stored is the one not to evict for the quota. */
+  _lb_store_enforce_quota (self, 0);
   if (run->leased)
     _lb_store_release (self, run->study_uid);
   run->leased = FALSE;
-  _lb_store_enforce_quota (self, 0);
   return LB_STORE_JOB_DONE;
 }
 

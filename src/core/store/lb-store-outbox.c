@@ -188,9 +188,10 @@ lb_store_save_report (LbStore *self, const char *study_uid, LbReportState state,
   g_autoptr (GError) local_error = NULL;
   gint64 id = save_report_once (self, study_uid, state, author, text, &local_error);
 
-  /* A report outranks cached images: on a full disk, evict and save again. */
+  /* A report outranks cached images: on a full disk, evict and save again; with nothing
+   * to evict, use the reserve. */
   if (id == 0 && g_error_matches (local_error, LB_STORE_ERROR, LB_STORE_ERROR_DISK_FULL) &&
-      _lb_store_make_room (self, strlen (text) + (G_GUINT64_CONSTANT (1) << 20)))
+      _lb_store_make_room_urgently (self, strlen (text) + (G_GUINT64_CONSTANT (1) << 20)))
     {
       g_clear_error (&local_error);
       id = save_report_once (self, study_uid, state, author, text, &local_error);
@@ -422,7 +423,7 @@ lb_store_queue_payload (LbStore *self, const char *destination, const char *kind
   g_autoptr (GError) local_error = NULL;
   gboolean written = write_payload (self, relative, destination, payload, &local_error);
   if (!written && g_error_matches (local_error, LB_STORE_ERROR, LB_STORE_ERROR_DISK_FULL) &&
-      _lb_store_make_room (self, g_bytes_get_size (payload)))
+      _lb_store_make_room_urgently (self, g_bytes_get_size (payload)))
     {
       g_clear_error (&local_error);
       written = write_payload (self, relative, destination, payload, &local_error);
@@ -945,10 +946,12 @@ on_attempt_begun (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_autoptr (LbQidoQuery) query = lb_qido_query_new ();
+  /* Read before the task is handed on: arguments are evaluated in no fixed order. */
+  GCancellable *cancellable = g_task_get_cancellable (task);
   lb_qido_query_set (query, "SOPInstanceUID", lb_outbox_item_get_sop_instance_uid (run->current));
   lb_dicomweb_client_search_instances_async (
-    run->client, lb_outbox_item_get_study_instance_uid (run->current), NULL, query,
-    g_task_get_cancellable (task), on_looked_up, g_steal_pointer (&task));
+    run->client, lb_outbox_item_get_study_instance_uid (run->current), NULL, query, cancellable,
+    on_looked_up, g_steal_pointer (&task));
 }
 
 /* Takes the reference on @task. */

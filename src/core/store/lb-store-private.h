@@ -82,6 +82,10 @@ gboolean _lb_store_index_file (LbStore *self, gint64 server_id, LbDicomFile *fil
 /* Evicts studies other than those in use until @needed more bytes fit both under the
  * quota and on the disk.  TRUE when something was freed. */
 gboolean _lb_store_make_room (LbStore *self, guint64 needed);
+/* For a report or payload on a full disk: eviction, else the reserve (which also lets an
+ * eviction that could not even write its own rows run), then the reserve is won back
+ * when eviction freed enough.  TRUE when some room was made. */
+gboolean _lb_store_make_room_urgently (LbStore *self, guint64 needed);
 /* Counts @added bytes stored; now and then (always when @added is 0), evicts down to the
  * quota when over it. */
 void _lb_store_enforce_quota (LbStore *self, guint64 added);

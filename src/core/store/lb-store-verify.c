@@ -78,7 +78,7 @@ _lb_store_finish_dead_sessions (LbStore *self)
 {
   /* Pending first: once taken, a dead session's lock is held here and it would look
    * alive. */
-  g_autoptr (GHashTable) pending = lb_blob_store_get_pending (self->blobs);
+  g_autoptr (GHashTable) pending = lb_blob_store_get_pending (self->blobs, FALSE);
   g_autoptr (GPtrArray) dead = lb_blob_store_take_dead_sessions (self->blobs);
   guint found = 0;
 
@@ -113,6 +113,16 @@ _lb_store_finish_dead_sessions (LbStore *self)
                 continue;
               found++;
               _lb_store_restore_payload (self, relative, NULL);
+            }
+          else
+            {
+              /* A destination written just before its payload, which never came. */
+              g_autofree char *payload = g_strdup (relative);
+              strcpy (payload + strlen (payload) - 4, ".dcm");
+              if (lb_blob_store_exists (self->blobs, payload, NULL))
+                continue;
+              found++;
+              lb_blob_store_remove (self->blobs, relative);
             }
         }
       for (guint i = 0; i < session->evicted->len; i++)
@@ -160,18 +170,20 @@ bad_row_clear (BadRow *row)
   g_free (row->relative);
 }
 
-/* Index rows whose file is gone or has another size. */
+/* Index rows whose file is gone or has another size.  Rows are read once; each suspect is
+ * looked at again inside the transaction that removes it, since an eviction or a new copy
+ * may have changed it since (rows go before their files; files come before their rows). */
 static gboolean
-check_rows (LbStore *self, GHashTable *pending, GHashTable *indexed_paths,
-            GHashTable *indexed_sops, LbVerifySummary *summary, GError **error)
+check_rows (LbStore *self, LbVerifySummary *summary, GError **error)
 {
   g_autoptr (GArray) bad = g_array_new (FALSE, FALSE, sizeof (BadRow));
+  g_autoptr (GArray) damaged = g_array_new (FALSE, FALSE, sizeof (char *));
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (lb_database_get_mutex (self->db));
 
   g_array_set_clear_func (bad, (GDestroyNotify) bad_row_clear);
   {
-    g_autoptr (sqlite3_stmt) stmt = lb_database_prepare (
-      self->db, "SELECT id, blob_path, size, sop_instance_uid FROM instances", error);
+    g_autoptr (sqlite3_stmt) stmt =
+      lb_database_prepare (self->db, "SELECT id, blob_path, size FROM instances", error);
     g_autoptr (GError) local_error = NULL;
 
     if (stmt == NULL)
@@ -183,12 +195,6 @@ check_rows (LbStore *self, GHashTable *pending, GHashTable *indexed_paths,
         gboolean present = lb_blob_store_exists (self->blobs, relative, &size);
 
         if (present && size == (guint64) sqlite3_column_int64 (stmt, 2))
-          {
-            g_hash_table_add (indexed_paths, g_strdup (relative));
-            g_hash_table_add (indexed_sops, lb_database_dup_text (stmt, 3));
-            continue;
-          }
-        if (g_hash_table_contains (pending, relative))
           continue;
 
         BadRow row = { sqlite3_column_int64 (stmt, 0), g_strdup (relative), present };
@@ -203,55 +209,111 @@ check_rows (LbStore *self, GHashTable *pending, GHashTable *indexed_paths,
   if (bad->len == 0)
     return TRUE;
 
+  g_autoptr (sqlite3_stmt) again = lb_database_prepare (
+    self->db, "SELECT size FROM instances WHERE id = ?1 AND blob_path = ?2", error);
   g_autoptr (sqlite3_stmt) drop = lb_database_prepare (
-    self->db, "DELETE FROM instances WHERE id = ?1 AND blob_path = ?2", error);
-  if (drop == NULL || !lb_database_begin (self->db, LB_DATABASE_NORMAL, error))
+    self->db, "DELETE FROM instances WHERE id = ?1", error);
+  if (again == NULL || drop == NULL || !lb_database_begin (self->db, LB_DATABASE_NORMAL, error))
     return FALSE;
   for (guint i = 0; i < bad->len; i++)
     {
       BadRow *row = &g_array_index (bad, BadRow, i);
+      g_autoptr (GError) local_error = NULL;
+      guint64 size = 0;
+      gboolean present;
+
+      sqlite3_bind_int64 (again, 1, row->id);
+      sqlite3_bind_text (again, 2, row->relative, -1, SQLITE_STATIC);
+      if (!lb_database_step (self->db, again, &local_error))
+        {
+          sqlite3_reset (again);
+          if (local_error == NULL)
+            continue;
+          lb_database_rollback (self->db);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      present = lb_blob_store_exists (self->blobs, row->relative, &size);
+      if (present && size == (guint64) sqlite3_column_int64 (again, 0))
+        {
+          sqlite3_reset (again);
+          continue;
+        }
+      sqlite3_reset (again);
 
       sqlite3_bind_int64 (drop, 1, row->id);
-      sqlite3_bind_text (drop, 2, row->relative, -1, SQLITE_STATIC);
       if (!lb_database_run (self->db, drop, error))
         {
           lb_database_rollback (self->db);
           return FALSE;
         }
-      if (row->damaged)
-        summary->damaged_files++;
+      if (present)
+        {
+          summary->damaged_files++;
+          g_array_append_val (damaged, row->relative);
+        }
       else
         summary->missing_files++;
     }
   if (!lb_database_commit (self->db, error))
     return FALSE;
   /* A file of the wrong size is a cut-off copy: the next retrieval fetches it whole. */
-  for (guint i = 0; i < bad->len; i++)
+  for (guint i = 0; i < damaged->len; i++)
+    lb_blob_store_remove (self->blobs, g_array_index (damaged, char *, i));
+  return TRUE;
+}
+
+/* Needs the database lock.  What the index holds now: paths and SOP Instance UIDs. */
+static gboolean
+read_index (LbStore *self, GHashTable *paths, GHashTable *sops, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt =
+    lb_database_prepare (self->db, "SELECT blob_path, sop_instance_uid FROM instances", error);
+  g_autoptr (GError) local_error = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  while (lb_database_step (self->db, stmt, &local_error))
     {
-      BadRow *row = &g_array_index (bad, BadRow, i);
-      if (row->damaged)
-        lb_blob_store_remove (self->blobs, row->relative);
+      g_hash_table_add (paths, lb_database_dup_text (stmt, 0));
+      g_hash_table_add (sops, lb_database_dup_text (stmt, 1));
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
   return TRUE;
 }
 
 /* Files under blobs/ the index does not know: indexed when they are instances at their
- * own path, deleted otherwise. */
+ * own path, deleted otherwise.  The order matters with writers running: the files are
+ * listed, then the live journals read, then the index.  A writer journals a file before
+ * renaming it and forgets it only after indexing it, so each listed file is then either
+ * in a live journal or in the index, unless it really is a stray. */
 static gboolean
-check_files (LbStore *self, GHashTable *pending, GHashTable *indexed_paths,
-             GHashTable *indexed_sops, LbVerifySummary *summary, GError **error)
+check_files (LbStore *self, LbVerifySummary *summary, GError **error)
 {
   g_autoptr (GPtrArray) files = lb_blob_store_list (self->blobs, "blobs");
+  g_autoptr (GHashTable) pending = lb_blob_store_get_pending (self->blobs, TRUE);
+  g_autoptr (GHashTable) indexed_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                                NULL);
+  g_autoptr (GHashTable) indexed_sops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                               NULL);
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (lb_database_get_mutex (self->db));
   guint in_batch = 0;
 
+  if (!read_index (self, indexed_paths, indexed_sops, error))
+    return FALSE;
   for (guint i = 0; i < files->len; i++)
     {
       const char *relative = g_ptr_array_index (files, i);
       gboolean adopted = FALSE;
 
+      /* Gone since the listing: an eviction finished it. */
       if (g_hash_table_contains (indexed_paths, relative) ||
-          g_hash_table_contains (pending, relative))
+          g_hash_table_contains (pending, relative) ||
+          !lb_blob_store_exists (self->blobs, relative, NULL))
         continue;
       if (in_batch == 0 && !lb_database_begin (self->db, LB_DATABASE_NORMAL, error))
         return FALSE;
@@ -261,6 +323,7 @@ check_files (LbStore *self, GHashTable *pending, GHashTable *indexed_paths,
           lb_database_rollback (self->db);
           return FALSE;
         }
+      g_debug ("%s: %s", relative, adopted ? "indexed again" : "deleted");
       if (adopted)
         summary->unindexed_files++;
       else
@@ -278,12 +341,14 @@ check_files (LbStore *self, GHashTable *pending, GHashTable *indexed_paths,
   return in_batch == 0 || lb_database_commit (self->db, error);
 }
 
+/* The outbox's files and rows, in the same order as check_files(). */
 static gboolean
-check_outbox (LbStore *self, GHashTable *pending, LbVerifySummary *summary, GError **error)
+check_outbox (LbStore *self, LbVerifySummary *summary, GError **error)
 {
+  g_autoptr (GPtrArray) files = lb_blob_store_list (self->blobs, "outbox");
+  g_autoptr (GHashTable) pending = lb_blob_store_get_pending (self->blobs, TRUE);
   g_autoptr (GHashTable) known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GArray) lost = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GPtrArray) files = lb_blob_store_list (self->blobs, "outbox");
   g_autoptr (GMutexLocker) locker = g_mutex_locker_new (lb_database_get_mutex (self->db));
   g_autoptr (GError) local_error = NULL;
 
@@ -313,10 +378,11 @@ check_outbox (LbStore *self, GHashTable *pending, LbVerifySummary *summary, GErr
 
   if (lost->len > 0)
     {
+      /* Sent meanwhile (its payload deleted after the row said so): not lost. */
       g_autoptr (sqlite3_stmt) mark = lb_database_prepare (
         self->db, "UPDATE outbox SET state = 3, last_error = 'The payload file is missing "
-                  "from the cache folder, so it cannot be sent.' WHERE id = ?1 AND state != 3",
-        error);
+                  "from the cache folder, so it cannot be sent.' "
+                  "WHERE id = ?1 AND state NOT IN (2, 3)", error);
       if (mark == NULL || !lb_database_begin (self->db, LB_DATABASE_DURABLE, error))
         return FALSE;
       for (guint i = 0; i < lost->len; i++)
@@ -337,7 +403,8 @@ check_outbox (LbStore *self, GHashTable *pending, LbVerifySummary *summary, GErr
     {
       const char *relative = g_ptr_array_index (files, i);
 
-      if (g_hash_table_contains (known, relative) || g_hash_table_contains (pending, relative))
+      if (g_hash_table_contains (known, relative) || g_hash_table_contains (pending, relative) ||
+          !lb_blob_store_exists (self->blobs, relative, NULL))
         continue;
       if (g_str_has_suffix (relative, ".url"))
         {
@@ -428,15 +495,8 @@ describe (LbVerifySummary *summary)
 static gboolean
 check_all (LbStore *self, LbVerifySummary *summary, GError **error)
 {
-  g_autoptr (GHashTable) pending = lb_blob_store_get_pending (self->blobs);
-  g_autoptr (GHashTable) indexed_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                                NULL);
-  g_autoptr (GHashTable) indexed_sops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                               NULL);
-
-  return check_rows (self, pending, indexed_paths, indexed_sops, summary, error) &&
-         check_files (self, pending, indexed_paths, indexed_sops, summary, error) &&
-         check_outbox (self, pending, summary, error) && fix_counts (self, summary, error);
+  return check_rows (self, summary, error) && check_files (self, summary, error) &&
+         check_outbox (self, summary, error) && fix_counts (self, summary, error);
 }
 
 gboolean
@@ -494,6 +554,9 @@ lb_store_verify (LbStore *self, LbVerifySummary *summary, GError **error)
       }
   }
   ok = check_all (self, summary, error);
+  /* Processes that died while the check ran left work it stepped around: finish it. */
+  if (ok)
+    summary->interrupted_writes += _lb_store_finish_dead_sessions (self);
 
 out:
   lb_blob_store_unlock_maintenance (self->blobs, lock);

@@ -328,9 +328,24 @@ lb_store_open (const char *dir, GError **error)
   if (self->blobs == NULL)
     return NULL;
   self->dir = g_strdup (lb_blob_store_get_root (self->blobs));
-  self->db = open_index (self->dir, &damaged, error);
+
+  g_autoptr (GError) local_error = NULL;
+  gboolean reserve_spent = FALSE;
+  self->db = open_index (self->dir, &damaged, &local_error);
+  /* The index needs its WAL and shared-memory files even to be read. */
+  if (self->db == NULL &&
+      g_error_matches (local_error, LB_STORE_ERROR, LB_STORE_ERROR_DISK_FULL) &&
+      lb_blob_store_release_reserve (self->blobs))
+    {
+      g_clear_error (&local_error);
+      reserve_spent = TRUE;
+      self->db = open_index (self->dir, &damaged, &local_error);
+    }
   if (self->db == NULL)
-    return NULL;
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (damaged != NULL)
     {
       self->recovered = TRUE;
@@ -341,6 +356,10 @@ lb_store_open (const char *dir, GError **error)
   if (!load_quota (self, error))
     return NULL;
   _lb_store_finish_dead_sessions (self);
+  /* Open again: win the reserve back from cached images, if any may go. */
+  if (reserve_spent)
+    _lb_store_make_room (self, lb_blob_store_get_headroom (self->blobs) + (2 << 20));
+  lb_blob_store_keep_reserve (self->blobs);
   return g_steal_pointer (&self);
 }
 

@@ -346,6 +346,17 @@ lb_sync_retry_now (LbSync *self)
 
 /* ---- online: the worklist and the outbox ----------------------------------------- */
 
+void
+lb_sync_send_now (LbSync *self)
+{
+  g_return_if_fail (LB_IS_SYNC (self));
+
+  if (self->state == LB_SYNC_STATE_ONLINE)
+    send_outbox (self, FALSE);
+  else
+    lb_sync_retry_now (self);
+}
+
 static gboolean
 on_outbox_timer (gpointer user_data)
 {

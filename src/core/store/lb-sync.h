@@ -52,6 +52,9 @@ void lb_sync_set_query (LbSync *self, LbQidoQuery *query);
 void lb_sync_refresh (LbSync *self);
 /* Asks the archive now instead of waiting for the next retry. */
 void lb_sync_retry_now (LbSync *self);
+/* Something was queued (a signed report): send the outbox now when online, or ask the
+ * archive again now when offline. */
+void lb_sync_send_now (LbSync *self);
 /* Something else (a viewer's retrieval) found the archive unreachable. */
 void lb_sync_report_failure (LbSync *self, const GError *error);
 

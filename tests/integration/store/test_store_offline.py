@@ -1,0 +1,187 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Reading offline: a session (store-tool session, on LbSync) keeps working while Orthanc is
+stopped, and syncs when it is back.
+
+The session reaches Orthanc through a pass-through fault proxy on a fixed port.  Orthanc is
+stopped and the proxy ended: nothing answers at the session's address.  Orthanc is started
+again on its storage, a study is added, and only then the proxy listens again, so what the
+session finds on reconnecting does not depend on timing."""
+
+import json
+import os
+import queue
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+import storetest
+from storetest import common
+
+MR = "LBPH-0003"
+CR = "LBPH-0004"
+# Studies the archive only gets while the session is offline.
+LATE_STUDY = os.path.join(storetest.DICOMDIRTESTS, "98892003")
+WAIT = 60
+
+
+class Session:
+    """store-tool session: commands on stdin, one JSON event per line on stdout."""
+
+    def __init__(self, cache, url):
+        self.proc = subprocess.Popen([storetest.STORE_TOOL, "session", cache, url],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.events = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.events.put(json.loads(line))
+        self.events.put(None)
+
+    def send(self, command):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def wait(self, predicate, what):
+        """The first event (skipping others) for which predicate holds."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"timed out after {WAIT} s waiting for {what}")
+            try:
+                event = self.events.get(timeout=left)
+            except queue.Empty:
+                continue
+            if event is None:
+                raise AssertionError(f"the session ended while waiting for {what}")
+            if predicate(event):
+                return event
+
+    def wait_all(self, predicates):
+        """Events matching each of {what: predicate}, in whatever order they come."""
+        found = {}
+        while len(found) < len(predicates):
+            missing = {w: p for w, p in predicates.items() if w not in found}
+            event = self.wait(lambda e: any(p(e) for p in missing.values()),
+                              " and ".join(missing))
+            for what, predicate in missing.items():
+                if predicate(event):
+                    found[what] = event
+        return found
+
+    def state(self, name):
+        return self.wait(lambda e: e["event"] == "state" and e["state"] == name, f"state {name}")
+
+    def worklist(self, predicate, what):
+        return self.wait(lambda e: e["event"] == "worklist" and predicate(e["rows"]), what)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.send("quit")
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+
+
+class OfflineTest(storetest.CacheTestCase):
+    def setUp(self):
+        super().setUp()
+        self.state_dir = tempfile.mkdtemp(prefix="lb-store-offline-archive-")
+        self.addCleanup(shutil.rmtree, self.state_dir, True)
+        self.addCleanup(common.archive, "stop", "--state-dir", self.state_dir, check=False)
+        url = common.archive("start", "--phantoms", "--state-dir", self.state_dir,
+                             timeout=600).stdout.strip().splitlines()[-1]
+        self.rest = url.removesuffix("/dicom-web")
+        self.target = self.rest.removeprefix("http://")
+
+    def test_read_offline_and_sync_when_back(self):
+        mr, _ = storetest.study_of(self.rest, MR)
+        cr, _ = storetest.study_of(self.rest, CR)
+        for uid in (mr, cr):
+            self.cli("cache", "fetch", "--server", self.rest + "/dicom-web", uid)
+
+        logs = self.scratch()
+        proxy = storetest.Proxy(self.target, "--mode", "pass", log_dir=logs)
+        port = proxy.port
+        session = Session(self.cache, proxy.url)
+        self.addCleanup(session.close)
+
+        session.send("refresh")
+        session.state("online")
+        rows = session.worklist(lambda rows: len(rows) == 4, "the archive's four studies")["rows"]
+        self.assertFalse(any(r["offline"] for r in rows))
+        cached = {r["study_instance_uid"]: r["cached_instances"] for r in rows}
+        self.assertEqual((cached[mr], cached[cr]), (40, 1))
+
+        # The archive goes away mid-session.
+        common.archive("stop", "--state-dir", self.state_dir)
+        proxy.stop()
+        session.send("refresh")
+        session.state("offline")
+        rows = session.worklist(lambda rows: {r["study_instance_uid"] for r in rows} == {mr, cr},
+                                "the cached studies only")["rows"]
+        self.assertTrue(all(r["offline"] for r in rows))
+
+        # Everything cached still opens, here and in another process.
+        session.send(f"open {mr}")
+        opened = session.wait(lambda e: e["event"] == "opened", "the study opened")
+        self.assertIsNone(opened["error"])
+        self.cli("cache", "open", cr)
+
+        # A report signed offline waits in the outbox.
+        session.send(f"report {mr} No acute findings, read offline.")
+        queued = session.wait(lambda e: e["event"] == "queued", "the report queued")
+        self.assertIsNone(queued["error"])
+        sop = queued["sop_instance_uid"]
+        (item,) = self.cli_json("outbox", "ls")
+        self.assertEqual(item["sop_instance_uid"], sop)
+        self.assertNotEqual(item["state"], "sent")
+        # Retries meanwhile keep finding nobody; the session stays offline.
+        time.sleep(2)
+        while not session.events.empty():
+            event = session.events.get()
+            self.assertNotIn(event["event"], ("synced",), event)
+
+        # Back: the archive restarts on its storage and gets a new study before anyone can
+        # reach it again.
+        url = common.archive("start", "--state-dir", self.state_dir,
+                             timeout=600).stdout.strip().splitlines()[-1]
+        self.assertEqual(url.removesuffix("/dicom-web"), self.rest)
+        common.archive("seed", "--seed-dir", LATE_STUDY, "--state-dir", self.state_dir)
+        late = {s["MainDicomTags"]["StudyInstanceUID"]
+                for s in storetest.rest_json(self.rest, "/studies?expand")} - set(cached)
+        self.assertTrue(late)
+        proxy = storetest.Proxy(self.target, "--mode", "pass", port=port, log_dir=logs)
+        self.addCleanup(proxy.stop)
+
+        found = session.wait_all({
+            "the sync": lambda e: e["event"] == "synced",
+            "the new studies, online": lambda e: (
+                e["event"] == "worklist" and
+                late <= {r["study_instance_uid"] for r in e["rows"]} and
+                not any(r["offline"] for r in e["rows"])),
+        })
+        self.assertEqual(found["the sync"]["sent"], 1)
+
+        # Exactly once on the archive.
+        self.assertEqual(storetest.count_sop(self.rest + "/dicom-web", mr, sop), 1)
+        (item,) = self.cli_json("outbox", "ls", "--all")
+        self.assertEqual(item["state"], "sent")
+        posts = [r for r in proxy.requests() if r.startswith("POST ")]
+        self.assertEqual(len(posts), 1)
+        self.assert_consistent()
+
+
+if __name__ == "__main__":
+    common.isolate()
+    unittest.main()

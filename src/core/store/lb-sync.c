@@ -10,6 +10,8 @@
 #define DEFAULT_FIRST_RETRY_MS 2000
 #define DEFAULT_LONGEST_RETRY_MS 60000
 #define OUTBOX_INTERVAL_SECONDS 30
+/* Rows follow the store's changes (a prefetch under way) at most this often. */
+#define ROWS_INTERVAL_MS 500
 
 struct _LbSync
 {
@@ -30,6 +32,10 @@ struct _LbSync
   gint64 next_retry;
   GSource *retry_source;
   GSource *outbox_source;
+  GSource *rows_source;
+  /* The archive's last answer, which the rows are made from while online. */
+  GListModel *studies;
+  gulong store_changed_id;
 
   GCancellable *cancellable;
   /* A refresh is under way; another asked meanwhile runs after it. */
@@ -65,6 +71,7 @@ static guint signals[N_SIGNALS];
 
 static void refresh (LbSync *self);
 static void send_outbox (LbSync *self, gboolean due_only);
+static void on_store_changed (LbSync *self);
 
 static void
 clear_source (GSource **source)
@@ -84,6 +91,8 @@ lb_sync_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   clear_source (&self->retry_source);
   clear_source (&self->outbox_source);
+  clear_source (&self->rows_source);
+  g_clear_signal_handler (&self->store_changed_id, self->store);
   G_OBJECT_CLASS (lb_sync_parent_class)->dispose (object);
 }
 
@@ -95,6 +104,7 @@ lb_sync_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->prefetcher);
   g_clear_object (&self->worklist);
+  g_clear_object (&self->studies);
   g_clear_object (&self->query);
   g_clear_object (&self->store);
   g_clear_object (&self->client);
@@ -165,6 +175,8 @@ lb_sync_new (LbStore *store, LbDicomwebClient *client)
   self->store = g_object_ref (store);
   self->client = g_object_ref (client);
   self->prefetcher = lb_prefetcher_new (store, client);
+  self->store_changed_id = g_signal_connect_swapped (store, "studies-changed",
+                                                     G_CALLBACK (on_store_changed), self);
   return self;
 }
 
@@ -457,12 +469,50 @@ on_searched (GObject *source, GAsyncResult *result, gpointer user_data)
   if (self->outbox_source == NULL)
     self->outbox_source = add_timeout (self, OUTBOX_INTERVAL_SECONDS * 1000, on_outbox_timer);
 
+  g_set_object (&self->studies, studies);
   lb_store_annotate_studies_async (self->store, studies, self->cancellable, on_annotated,
                                    g_object_ref (self));
   lb_prefetcher_resume (self->prefetcher);
-  /* Back from offline: everything waiting goes now, not at its next try. */
-  self->reconnecting = was_offline;
+  /* Back from offline: everything waiting goes now, not at its next try.  A refresh
+   * right after (asked for meanwhile) does not cancel the "synced" still due. */
+  if (was_offline)
+    self->reconnecting = TRUE;
   send_outbox (self, !was_offline);
+}
+
+static void
+on_reannotated (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (LbSync) self = user_data;
+  g_autoptr (GListModel) entries =
+    lb_store_annotate_studies_finish (LB_STORE (source), result, NULL);
+
+  /* A refresh or an outage since made newer rows: these are stale. */
+  if (entries != NULL && self->state == LB_SYNC_STATE_ONLINE && !self->refreshing)
+    replace_rows (self, entries);
+}
+
+static gboolean
+on_rows_due (gpointer user_data)
+{
+  LbSync *self = user_data;
+
+  g_clear_pointer (&self->rows_source, g_source_unref);
+  if (self->state == LB_SYNC_STATE_ONLINE && self->studies != NULL)
+    lb_store_annotate_studies_async (self->store, self->studies, self->cancellable,
+                                     on_reannotated, g_object_ref (self));
+  else if (self->state == LB_SYNC_STATE_OFFLINE)
+    lb_store_list_studies_async (self->store, self->query, self->cancellable, on_cached_listed,
+                                 g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Cached, evicted, opened, reported: the rows show it, without asking the archive. */
+static void
+on_store_changed (LbSync *self)
+{
+  if (self->rows_source == NULL && self->state != LB_SYNC_STATE_UNKNOWN)
+    self->rows_source = add_timeout (self, ROWS_INTERVAL_MS, on_rows_due);
 }
 
 static void

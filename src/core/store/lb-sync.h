@@ -7,7 +7,8 @@
  * limit); when it answers, the worklist is searched again (new studies appear), the
  * whole outbox is sent, the prefetcher resumes, and "synced" is emitted.  While online,
  * due outbox items are sent every half minute.  Lives in the main context it was made
- * in.
+ * in.  The rows follow the store (studies cached, evicted, opened, reported) within half
+ * a second, without asking the archive again.
  *
  *   synced (guint sent): back online, worklist refreshed, outbox sent (@sent items).
  */

@@ -13,8 +13,10 @@
  *   store-tool make-sr CACHE UID TEXT OUT  a Basic Text SR for a cached study, with the
  *                                        study's patient and study attributes copied
  *   store-tool session CACHE URL         an LbSync session driven by lines on stdin
- *                                        (refresh, open UID, report UID TEXT, quit),
- *                                        reporting events as JSON lines on stdout
+ *                                        (refresh, retry, open UID, report UID TEXT,
+ *                                        prefetch N, worklist UID..., prioritize UID,
+ *                                        pause, resume, status, quit), reporting events
+ *                                        as JSON lines on stdout
  */
 #define G_LOG_DOMAIN "store-tool"
 #include "config.h"
@@ -428,6 +430,8 @@ on_worklist (GListModel *model, guint position, guint removed, guint added, Sess
       json_builder_add_int_value (b, lb_worklist_entry_get_cached_instances (entry));
       json_builder_set_member_name (b, "unsent_reports");
       json_builder_add_int_value (b, lb_worklist_entry_get_unsent_reports (entry));
+      json_builder_set_member_name (b, "complete");
+      json_builder_add_boolean_value (b, lb_worklist_entry_get_complete (entry));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -510,6 +514,56 @@ report_study (Session *session, const char *study_uid, const char *text)
     lb_sync_send_now (session->sync);
 }
 
+static void
+on_prefetch_started (LbPrefetcher *prefetcher, const char *study_uid, Session *session)
+{
+  reply ("prefetch-started", "study_instance_uid", study_uid, NULL);
+}
+
+static void
+on_prefetch_done (LbPrefetcher *prefetcher, const char *study_uid, const GError *error,
+                  Session *session)
+{
+  reply ("prefetch-done", "study_instance_uid", study_uid, error);
+}
+
+/* The prefetcher's worklist: these studies of the session's worklist, in this order. */
+static void
+prefetch_worklist (Session *session, const char *uids)
+{
+  g_auto (GStrv) wanted = g_strsplit (uids, " ", -1);
+  GListModel *worklist = lb_sync_get_worklist (session->sync);
+  g_autoptr (GListStore) chosen = g_list_store_new (LB_TYPE_WORKLIST_ENTRY);
+
+  for (guint w = 0; wanted[w] != NULL; w++)
+    for (guint i = 0; i < g_list_model_get_n_items (worklist); i++)
+      {
+        g_autoptr (LbWorklistEntry) entry = g_list_model_get_item (worklist, i);
+        if (g_str_equal (lb_worklist_entry_get_study_instance_uid (entry), wanted[w]))
+          g_list_store_append (chosen, entry);
+      }
+  lb_prefetcher_set_worklist (lb_sync_get_prefetcher (session->sync), G_LIST_MODEL (chosen));
+}
+
+static void
+prefetch_status (Session *session)
+{
+  LbPrefetcher *prefetcher = lb_sync_get_prefetcher (session->sync);
+  g_autoptr (JsonBuilder) b = event ("prefetch-status");
+
+  json_builder_set_member_name (b, "paused");
+  json_builder_add_boolean_value (b, lb_prefetcher_get_paused (prefetcher));
+  json_builder_set_member_name (b, "current");
+  if (lb_prefetcher_get_current (prefetcher) != NULL)
+    json_builder_add_string_value (b, lb_prefetcher_get_current (prefetcher));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "pending");
+  json_builder_add_int_value (b, lb_prefetcher_get_pending (prefetcher));
+  json_builder_end_object (b);
+  emit (b);
+}
+
 static void read_command (Session *session);
 
 static void
@@ -519,6 +573,7 @@ on_line (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *line = g_data_input_stream_read_line_finish (G_DATA_INPUT_STREAM (source),
                                                                 result, NULL, NULL);
   g_auto (GStrv) words = line != NULL ? g_strsplit (line, " ", 3) : NULL;
+  LbPrefetcher *prefetcher = lb_sync_get_prefetcher (session->sync);
 
   if (words == NULL || words[0] == NULL || g_str_equal (words[0], "quit"))
     {
@@ -533,6 +588,18 @@ on_line (GObject *source, GAsyncResult *result, gpointer user_data)
     open_study (session, words[1]);
   else if (g_str_equal (words[0], "report") && words[1] != NULL && words[2] != NULL)
     report_study (session, words[1], words[2]);
+  else if (g_str_equal (words[0], "prefetch") && words[1] != NULL)
+    lb_prefetcher_set_count (prefetcher, (guint) g_ascii_strtoull (words[1], NULL, 10));
+  else if (g_str_equal (words[0], "worklist") && words[1] != NULL)
+    prefetch_worklist (session, line + strlen ("worklist "));
+  else if (g_str_equal (words[0], "prioritize") && words[1] != NULL)
+    lb_prefetcher_prioritize (prefetcher, words[1]);
+  else if (g_str_equal (words[0], "pause"))
+    lb_prefetcher_pause (prefetcher);
+  else if (g_str_equal (words[0], "resume"))
+    lb_prefetcher_resume (prefetcher);
+  else if (g_str_equal (words[0], "status"))
+    prefetch_status (session);
   else
     reply ("unknown", "command", line, NULL);
   read_command (session);
@@ -574,14 +641,19 @@ run_session (int argc, char **argv)
   g_signal_connect (sync, "synced", G_CALLBACK (on_synced), &session);
   g_signal_connect (lb_sync_get_worklist (sync), "items-changed", G_CALLBACK (on_worklist),
                     &session);
-  /* The session only reads and reports; prefetching would race with what it checks. */
-  lb_prefetcher_pause (lb_sync_get_prefetcher (sync));
+  g_signal_connect (lb_sync_get_prefetcher (sync), "study-started",
+                    G_CALLBACK (on_prefetch_started), &session);
+  g_signal_connect (lb_sync_get_prefetcher (sync), "study-done", G_CALLBACK (on_prefetch_done),
+                    &session);
+  /* Nothing is prefetched until a test asks ("prefetch N"): it would race with what the
+   * other tests check. */
   lb_prefetcher_set_count (lb_sync_get_prefetcher (sync), 0);
 
   read_command (&session);
   g_main_loop_run (loop);
   g_signal_handlers_disconnect_by_data (sync, &session);
   g_signal_handlers_disconnect_by_data (lb_sync_get_worklist (sync), &session);
+  g_signal_handlers_disconnect_by_data (lb_sync_get_prefetcher (sync), &session);
   g_free (session.destination);
   return 0;
 }

@@ -5,10 +5,13 @@ the test's own, the fault proxy, and what Orthanc's REST API says."""
 import http.client
 import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import unittest
 import urllib.parse
 
@@ -21,6 +24,8 @@ STORE_TOOL = os.path.join(BUILD_ROOT, "tests", "integration", "store", "store-to
 DICOMDIRTESTS = common.SMALL_SEED
 # Every call is bounded: a hang fails the test instead of blocking the suite.
 TIMEOUT = 300
+# How long a session may take to report an event.
+WAIT = 60
 
 
 def run(argv, timeout=TIMEOUT, **kwargs):
@@ -70,6 +75,71 @@ class CacheTestCase(unittest.TestCase):
             f.write("".join(report_lines))
         done = self.tool("check-reports", self.cache, log)
         self.assertRegex(done.stdout, r"checked \d+, lost 0\n$")
+
+
+class Session:
+    """store-tool session: commands on stdin, one JSON event per line on stdout."""
+
+    def __init__(self, cache, url):
+        self.proc = subprocess.Popen([STORE_TOOL, "session", cache, url],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.events = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.events.put(json.loads(line))
+        self.events.put(None)
+
+    def send(self, command):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def wait(self, predicate, what):
+        """The first event (skipping others) for which predicate holds."""
+        deadline = time.monotonic() + WAIT
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"timed out after {WAIT} s waiting for {what}")
+            try:
+                event = self.events.get(timeout=left)
+            except queue.Empty:
+                continue
+            if event is None:
+                raise AssertionError(f"the session ended while waiting for {what}")
+            if predicate(event):
+                return event
+
+    def wait_all(self, predicates):
+        """Events matching each of {what: predicate}, in whatever order they come."""
+        found = {}
+        while len(found) < len(predicates):
+            missing = {w: p for w, p in predicates.items() if w not in found}
+            event = self.wait(lambda e: any(p(e) for p in missing.values()),
+                              " and ".join(missing))
+            for what, predicate in missing.items():
+                if predicate(event):
+                    found[what] = event
+        return found
+
+    def state(self, name):
+        return self.wait(lambda e: e["event"] == "state" and e["state"] == name, f"state {name}")
+
+    def worklist(self, predicate, what):
+        return self.wait(lambda e: e["event"] == "worklist" and predicate(e["rows"]), what)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.send("quit")
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdin.close()
+        self.proc.stdout.close()
 
 
 class Proxy:

@@ -268,6 +268,63 @@ class OutboxTest(ArchiveCacheTest):
         self.assertGreater(self.cached()[mr]["bytes"], 0)
 
 
+class PrefetchTest(ArchiveCacheTest):
+    def test_queue_priority_and_pause(self):
+        ctx, _ = self.study(CT_EXPLICIT)
+        ctj, _ = self.study(CT_JPEGLS)
+        mr, _ = self.study(MR)
+        cr, _ = self.study(CR)
+        session = storetest.Session(self.cache, self.url)
+        self.addCleanup(session.close)
+        session.send("refresh")
+        session.worklist(lambda rows: {ctx, ctj, mr, cr} <= {r["study_instance_uid"]
+                                                              for r in rows}, "the worklist")
+
+        def started():
+            return session.wait(lambda e: e["event"] == "prefetch-started",
+                                "a prefetch to start")["study_instance_uid"]
+
+        def done():
+            event = session.wait(lambda e: e["event"] == "prefetch-done", "a prefetch to end")
+            self.assertIsNone(event["error"])
+            return event["study_instance_uid"]
+
+        # The first three of this worklist, one study at a time.
+        session.send("prefetch 3")
+        session.send(f"worklist {ctx} {ctj} {mr} {cr}")
+        self.assertEqual(started(), ctx)
+        # The radiologist opens a study further down: it goes first, the CT resumes after.
+        session.send(f"prioritize {cr}")
+        self.assertEqual(started(), cr)
+        self.assertEqual(done(), cr)
+        for uid in (ctx, ctj, mr):
+            self.assertEqual(started(), uid)
+            self.assertEqual(done(), uid)
+        rows = self.cached()
+        self.assertEqual(set(rows), {ctx, ctj, mr, cr})
+        self.assertTrue(all(r["complete"] for r in rows.values()))
+
+        # The worklist's rows follow the cache without a new search.
+        session.worklist(lambda rows: all(r["complete"] for r in rows
+                                          if r["study_instance_uid"] in (ctx, ctj, mr, cr)),
+                         "the prefetched studies complete in the worklist")
+
+        # Paused, nothing starts; resumed, the queue goes on.  Complete studies are not
+        # queued again.
+        tiny, _ = self.study("12345678")
+        session.send("pause")
+        session.send("prefetch 5")
+        session.send(f"worklist {ctx} {ctj} {mr} {cr} {tiny}")
+        session.send("status")
+        status = session.wait(lambda e: e["event"] == "prefetch-status", "the status")
+        self.assertEqual((status["paused"], status["current"], status["pending"]), (True, None, 1))
+        session.send("resume")
+        self.assertEqual(started(), tiny)
+        self.assertEqual(done(), tiny)
+        self.assertTrue(self.cached()[tiny]["complete"])
+        self.assert_consistent()
+
+
 class ImportTest(storetest.CacheTestCase):
     def test_dicomdir_and_folder(self):
         first = self.cli_json("import", os.path.join(storetest.DICOMDIRTESTS, "DICOMDIR"))

@@ -8,13 +8,9 @@ stopped and the proxy ended: nothing answers at the session's address.  Orthanc 
 again on its storage, a study is added, and only then the proxy listens again, so what the
 session finds on reconnecting does not depend on timing."""
 
-import json
 import os
-import queue
 import shutil
-import subprocess
 import tempfile
-import threading
 import time
 import unittest
 
@@ -25,72 +21,6 @@ MR = "LBPH-0003"
 CR = "LBPH-0004"
 # Studies the archive only gets while the session is offline.
 LATE_STUDY = os.path.join(storetest.DICOMDIRTESTS, "98892003")
-WAIT = 60
-
-
-class Session:
-    """store-tool session: commands on stdin, one JSON event per line on stdout."""
-
-    def __init__(self, cache, url):
-        self.proc = subprocess.Popen([storetest.STORE_TOOL, "session", cache, url],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.events = queue.Queue()
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self.events.put(json.loads(line))
-        self.events.put(None)
-
-    def send(self, command):
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-
-    def wait(self, predicate, what):
-        """The first event (skipping others) for which predicate holds."""
-        deadline = time.monotonic() + WAIT
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"timed out after {WAIT} s waiting for {what}")
-            try:
-                event = self.events.get(timeout=left)
-            except queue.Empty:
-                continue
-            if event is None:
-                raise AssertionError(f"the session ended while waiting for {what}")
-            if predicate(event):
-                return event
-
-    def wait_all(self, predicates):
-        """Events matching each of {what: predicate}, in whatever order they come."""
-        found = {}
-        while len(found) < len(predicates):
-            missing = {w: p for w, p in predicates.items() if w not in found}
-            event = self.wait(lambda e: any(p(e) for p in missing.values()),
-                              " and ".join(missing))
-            for what, predicate in missing.items():
-                if predicate(event):
-                    found[what] = event
-        return found
-
-    def state(self, name):
-        return self.wait(lambda e: e["event"] == "state" and e["state"] == name, f"state {name}")
-
-    def worklist(self, predicate, what):
-        return self.wait(lambda e: e["event"] == "worklist" and predicate(e["rows"]), what)
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.send("quit")
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdin.close()
-        self.proc.stdout.close()
 
 
 class OfflineTest(storetest.CacheTestCase):
@@ -113,7 +43,7 @@ class OfflineTest(storetest.CacheTestCase):
         logs = self.scratch()
         proxy = storetest.Proxy(self.target, "--mode", "pass", log_dir=logs)
         port = proxy.port
-        session = Session(self.cache, proxy.url)
+        session = storetest.Session(self.cache, proxy.url)
         self.addCleanup(session.close)
 
         session.send("refresh")

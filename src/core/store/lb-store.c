@@ -600,10 +600,12 @@ _lb_store_release (LbStore *self, const char *study_uid)
   "s.referring_physician_name, s.study_id, s.modalities, s.series_count, "               \
   "s.instance_count, s.bytes, s.expected_instances, s.server_id IS NULL, "               \
   "s.retrieved_at, s.last_opened_at, COALESCE (st.reading_state, 0), "                   \
-  "COALESCE (st.pinned, 0), "                                                            \
-  "(SELECT COUNT (*) FROM reports r WHERE r.study_uid = s.study_uid AND r.sent_at IS NULL)"
+  "COALESCE (st.pinned, 0), COALESCE (u.unsent, 0)"
+/* Unsent reports are few: counted once, not looked up for each of thousands of rows. */
 #define STUDY_FROM                                                                       \
-  " FROM studies s LEFT JOIN study_state st ON st.study_uid = s.study_uid"
+  " FROM studies s LEFT JOIN study_state st ON st.study_uid = s.study_uid"                \
+  " LEFT JOIN (SELECT study_uid, COUNT (*) AS unsent FROM reports WHERE sent_at IS NULL"  \
+  " GROUP BY study_uid) u ON u.study_uid = s.study_uid"
 
 enum {
   COLUMN_MODALITIES = LB_ENTRY_N_STRINGS,

@@ -59,7 +59,7 @@ lb_application_activate (GApplication *app)
 static void
 lb_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {
-  LbMainWindow *window = ensure_window (LB_APPLICATION (app));
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
 
   for (int i = 0; i < n_files; i++)
@@ -69,9 +69,18 @@ lb_application_open (GApplication *app, GFile **files, int n_files, const char *
         g_strv_builder_add (builder, path);
     }
   g_auto (GStrv) paths = g_strv_builder_end (builder);
-  if (paths[0] != NULL)
-    lb_main_window_open_paths (window, (const char *const *) paths);
-  gtk_window_present (GTK_WINDOW (window));
+  const char *const *list = (const char *const *) paths;
+
+  if (LB_IS_MAIN_WINDOW (active))
+    {
+      if (list[0] != NULL)
+        lb_main_window_open_paths (LB_MAIN_WINDOW (active), list);
+      gtk_window_present (active);
+    }
+  else if (list[0] != NULL)
+    gtk_window_present (GTK_WINDOW (lb_main_window_new_for_paths (LB_APPLICATION (app), list)));
+  else
+    gtk_window_present (GTK_WINDOW (ensure_window (LB_APPLICATION (app))));
 }
 
 static int

@@ -71,7 +71,7 @@ static const LbKeymapEntry entries[] = {
   { "worklist", W, "win.worklist", NULL, N_("Application"), N_("Back to the worklist"), "<Control>w" },
   { "open", W, "win.open", NULL, N_("Application"), N_("Open files or a folder"), "<Control>o" },
   { "preferences", W, "app.preferences", NULL, N_("Application"), N_("Preferences"), "<Control>comma" },
-  { "shortcuts", W, "win.show-help-overlay", NULL, N_("Application"), N_("Keyboard shortcuts"), "<Control>question" },
+  { "shortcuts", W, "win.shortcuts", NULL, N_("Application"), N_("Keyboard shortcuts"), "<Control>question" },
   { "quit", W, "app.quit", NULL, N_("Application"), N_("Quit"), "<Control>q" },
 };
 

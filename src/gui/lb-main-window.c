@@ -20,6 +20,8 @@ struct _LbMainWindow
   LbWorklistPage *worklist;
   LbReadingPage *reading;
   GCancellable *load_cancellable;
+  /* Made when first asked for, and again after the keys change. */
+  GtkShortcutsWindow *shortcuts;
 };
 
 G_DEFINE_FINAL_TYPE (LbMainWindow, lb_main_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -40,6 +42,9 @@ lb_main_window_dispose (GObject *object)
   LbMainWindow *self = LB_MAIN_WINDOW (object);
 
   cancel_load (self);
+  if (self->shortcuts != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->shortcuts));
+  g_clear_object (&self->shortcuts);
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_MAIN_WINDOW);
 
   G_OBJECT_CLASS (lb_main_window_parent_class)->dispose (object);
@@ -130,6 +135,21 @@ study_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+shortcuts_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  LbMainWindow *self = LB_MAIN_WINDOW (widget);
+
+  if (self->shortcuts == NULL)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+      self->shortcuts = lb_shortcuts_window_new (lb_application_get_keymap (LB_APPLICATION (app)));
+      gtk_window_set_transient_for (GTK_WINDOW (self->shortcuts), GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (GTK_WINDOW (self->shortcuts), TRUE);
+    }
+  gtk_window_present (GTK_WINDOW (self->shortcuts));
+}
+
+static void
 lb_main_window_class_init (LbMainWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -146,6 +166,7 @@ lb_main_window_class_init (LbMainWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.worklist", NULL, worklist_action);
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.study", "i", study_action);
+  gtk_widget_class_install_action (widget_class, "win.shortcuts", NULL, shortcuts_action);
 }
 
 static void
@@ -170,8 +191,9 @@ lb_main_window_init (LbMainWindow *self)
 static void
 on_keymap_changed (LbKeymap *keymap, LbMainWindow *self)
 {
-  g_autoptr (GtkShortcutsWindow) help = lb_shortcuts_window_new (keymap);
-  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), help);
+  if (self->shortcuts != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->shortcuts));
+  g_clear_object (&self->shortcuts);
 }
 
 static void
@@ -221,7 +243,6 @@ lb_main_window_new (LbApplication *app)
   lb_keymap_attach (keymap, GTK_SHORTCUT_CONTROLLER (shortcuts), LB_KEYMAP_SCOPE_WINDOW);
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   g_signal_connect_object (keymap, "changed", G_CALLBACK (on_keymap_changed), self, 0);
-  on_keymap_changed (keymap, self);
 
   show_worklist (self);
   return self;
@@ -279,23 +300,63 @@ on_paths_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   open_data_free (data);
 }
 
+/* Starts loading @paths into a new study; the caller shows it.  @self may still be
+ * unset: it is set before the main loop runs again, the only time results arrive. */
+static LbLoadedStudy *
+load_paths (LbApplication *app, const char *const *paths, GCancellable *cancellable,
+            OpenData **data_out)
+{
+  LbLoadedStudy *study = lb_loaded_study_new ();
+  OpenData *data = g_new0 (OpenData, 1);
+
+  lb_loaded_study_set_frame_cache (study, lb_application_get_frame_cache (app));
+  data->paths = g_strdupv ((char **) paths);
+  lb_loaded_study_load_paths_async (study, paths, cancellable, on_paths_loaded, data);
+  *data_out = data;
+  return study;
+}
+
+static void
+show_loading (LbMainWindow *self, LbLoadedStudy *study, GCancellable *cancellable)
+{
+  cancel_load (self);
+  self->load_cancellable = g_object_ref (cancellable);
+  lb_reading_page_set_study (self->reading, study);
+  show_page (self, GTK_WIDGET (self->reading));
+}
+
 void
 lb_main_window_open_paths (LbMainWindow *self, const char *const *paths)
 {
   g_return_if_fail (LB_IS_MAIN_WINDOW (self));
   g_return_if_fail (paths != NULL);
 
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  OpenData *data;
+
   cancel_load (self);
-  self->load_cancellable = g_cancellable_new ();
-
-  g_autoptr (LbLoadedStudy) study = lb_loaded_study_new ();
-  lb_reading_page_set_study (self->reading, study);
-  show_page (self, GTK_WIDGET (self->reading));
-
-  OpenData *data = g_new0 (OpenData, 1);
+  g_autoptr (LbLoadedStudy) study = load_paths (LB_APPLICATION (app), paths, cancellable, &data);
   data->self = g_object_ref (self);
-  data->paths = g_strdupv ((char **) paths);
-  lb_loaded_study_load_paths_async (study, paths, self->load_cancellable, on_paths_loaded, data);
+  show_loading (self, study, cancellable);
+}
+
+LbMainWindow *
+lb_main_window_new_for_paths (LbApplication *app, const char *const *paths)
+{
+  g_return_val_if_fail (LB_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (paths != NULL, NULL);
+
+  /* The files are read before the window is built: the first image is parsed and
+   * decoded on another core while this one makes the widgets. */
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  OpenData *data;
+  g_autoptr (LbLoadedStudy) study = load_paths (app, paths, cancellable, &data);
+  LbMainWindow *self = lb_main_window_new (app);
+
+  data->self = g_object_ref (self);
+  show_loading (self, study, cancellable);
+  return self;
 }
 
 void

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LbMainWindow, lb_main_window, LB, MAIN_WINDOW, AdwApplicationWindow)
 
 LbMainWindow *lb_main_window_new (LbApplication *app);
+/* A new window that reads @paths, which it starts loading before it builds itself. */
+LbMainWindow *lb_main_window_new_for_paths (LbApplication *app, const char *const *paths);
 
 /* Opens DICOM files and folders straight into the reading page. */
 void lb_main_window_open_paths (LbMainWindow *self, const char *const *paths);

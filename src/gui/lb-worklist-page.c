@@ -659,6 +659,7 @@ lb_worklist_page_load_study (LbWorklistPage *self, LbWorklistItem *item, GCancel
   g_return_val_if_fail (LB_IS_WORKLIST_ITEM (item), NULL);
 
   LbLoadedStudy *study = lb_loaded_study_new ();
+  lb_loaded_study_set_frame_cache (study, lb_application_get_frame_cache (self->app));
   lb_loaded_study_set_study (study, lb_worklist_item_get_study (item));
   if (lb_worklist_item_get_images (item) > 0)
     lb_loaded_study_set_expected (study, (guint) lb_worklist_item_get_images (item));

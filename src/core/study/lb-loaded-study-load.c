@@ -38,6 +38,8 @@ typedef struct
 {
   GTask *task;              /* owned until the load is done */
   LbLoadedStudy *study;
+  LbFrameCache *cache;      /* NULL: no decoding ahead */
+  GHashTable *warmed;       /* series UIDs whose first image was decoded ahead */
   GMainContext *context;
   GCancellable *cancellable;
 
@@ -69,6 +71,9 @@ loader_new (LbLoadedStudy *study, GCancellable *cancellable, GTask *task)
 
   loader->task = g_object_ref (task);
   loader->study = g_object_ref (study);
+  if (lb_loaded_study_get_frame_cache (study) != NULL)
+    loader->cache = g_object_ref (lb_loaded_study_get_frame_cache (study));
+  loader->warmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   loader->context = g_main_context_ref_thread_default ();
   loader->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   g_mutex_init (&loader->lock);
@@ -81,6 +86,8 @@ loader_clear (Loader *loader)
 {
   g_clear_object (&loader->task);
   g_clear_object (&loader->study);
+  g_clear_object (&loader->cache);
+  g_hash_table_unref (loader->warmed);
   g_main_context_unref (loader->context);
   g_clear_object (&loader->cancellable);
   g_mutex_clear (&loader->lock);
@@ -205,8 +212,30 @@ post_done (Loader *loader, GError *error)
   g_mutex_unlock (&loader->lock);
 }
 
+/* The first image of each series is decoded before it is handed over. */
+static void
+warm (Loader *loader, LbDicomFile *file, GPtrArray *slices)
+{
+  if (loader->cache == NULL || slices->len == 0)
+    return;
+
+  g_autofree char *series_uid = lb_dicom_file_dup_string (file, NULL, LB_TAG_SERIES_INSTANCE_UID);
+  g_mutex_lock (&loader->lock);
+  gboolean first = g_hash_table_add (loader->warmed, g_strdup (series_uid != NULL ? series_uid : ""));
+  g_mutex_unlock (&loader->lock);
+  if (!first)
+    return;
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbFrameRenderer) renderer = lb_frame_cache_get_renderer (
+    loader->cache, g_ptr_array_index (slices, 0), loader->cancellable, &error);
+  /* A frame that does not decode says so when a viewport asks for it. */
+  if (renderer == NULL)
+    g_debug ("first image: %s", error->message);
+}
+
 static Parsed *
-parse (LbDicomFile *file, GError *error)
+parse (Loader *loader, LbDicomFile *file, GError *error)
 {
   Parsed *parsed = g_new0 (Parsed, 1);
 
@@ -214,6 +243,8 @@ parse (LbDicomFile *file, GError *error)
   parsed->error = error;
   if (file != NULL && lb_dicom_file_is_image (file))
     parsed->slices = lb_slice_new_all (file, &parsed->error);
+  if (parsed->slices != NULL)
+    warm (loader, file, parsed->slices);
   return parsed;
 }
 
@@ -286,7 +317,7 @@ claims_dicom (const char *path)
 }
 
 static Parsed *
-parse_path (const char *path)
+parse_path (Loader *loader, const char *path)
 {
   GError *error = NULL;
   LbDicomFile *file = lb_dicom_file_new_for_path (path, &error);
@@ -299,7 +330,7 @@ parse_path (const char *path)
       g_clear_error (&error);
       g_set_error_literal (&error, LB_DICOM_ERROR, LB_DICOM_ERROR_NOT_DICOM, "not DICOM");
     }
-  return parse (file, error);
+  return parse (loader, file, error);
 }
 
 static gpointer
@@ -313,7 +344,7 @@ parse_files (gpointer data)
       if (i >= loader->files->len || g_cancellable_is_cancelled (loader->cancellable))
         break;
 
-      Parsed *parsed = parse_path (g_ptr_array_index (loader->files, i));
+      Parsed *parsed = parse_path (loader, g_ptr_array_index (loader->files, i));
       if (parsed->file == NULL && g_error_matches (parsed->error, LB_DICOM_ERROR,
                                                    LB_DICOM_ERROR_NOT_DICOM))
         {
@@ -349,7 +380,7 @@ load_paths_thread (gpointer data)
              (guint) g_atomic_int_get (&loader->next_file) < loader->files->len)
         {
           guint k = (guint) g_atomic_int_add (&loader->next_file, 1);
-          Parsed *parsed = parse_path (g_ptr_array_index (loader->files, k));
+          Parsed *parsed = parse_path (loader, g_ptr_array_index (loader->files, k));
           if (parsed->slices != NULL)
             g_atomic_int_inc (&loader->images);
           if (parsed->file == NULL && g_error_matches (parsed->error, LB_DICOM_ERROR,
@@ -360,8 +391,10 @@ load_paths_thread (gpointer data)
         }
     }
 
-  /* The rest on every core. */
-  guint helpers = MAX (1, g_get_num_processors ()) - 1;
+  /* The rest on every core but one: the main thread is building the window and
+   * drawing the first image meanwhile. */
+  guint cores = g_get_num_processors ();
+  guint helpers = cores > 2 ? cores - 2 : 0;
   g_autoptr (GPtrArray) threads = g_ptr_array_new ();
   for (guint i = 0; i < helpers && (guint) g_atomic_int_get (&loader->next_file) + 1 < loader->files->len; i++)
     g_ptr_array_add (threads, g_thread_new ("lb-parse", parse_files, loader));
@@ -441,7 +474,7 @@ parse_part (gpointer data, gpointer user_data)
       g_autofree char *name = g_strdup_printf (_("instance %u from the archive"), index + 1);
       GError *error = NULL;
       LbDicomFile *file = lb_dicom_file_new_for_bytes (bytes, name, &error);
-      post (loader, parse (file, error));
+      post (loader, parse (loader, file, error));
     }
 
   g_mutex_lock (&loader->lock);
@@ -528,8 +561,9 @@ lb_loaded_study_load_dicomweb_async (LbLoadedStudy *self, LbDicomwebClient *clie
   loader->bytes_func = bytes_func;
   loader->bytes_data = bytes_data;
   loader->bytes_data_free = bytes_data_free;
-  loader->pool = g_thread_pool_new (parse_part, NULL, MAX (1, g_get_num_processors ()), FALSE,
-                                    NULL);
+  /* A core stays free for the main thread, which shows what arrives. */
+  loader->pool = g_thread_pool_new (parse_part, NULL, MAX (1, (int) g_get_num_processors () - 1),
+                                    FALSE, NULL);
 
   _lb_loaded_study_begin_load (self);
   lb_dicomweb_client_search_series_async (client, study_uid, NULL, loader->cancellable,

@@ -51,6 +51,7 @@ struct _LbLoadedStudy
   char *first_error;
   guint expected;
   guint loads;
+  LbFrameCache *cache;
 };
 
 enum {
@@ -108,6 +109,7 @@ lb_loaded_study_finalize (GObject *object)
   g_hash_table_unref (self->by_uid);
   g_ptr_array_unref (self->series);
   g_free (self->first_error);
+  g_clear_object (&self->cache);
 
   G_OBJECT_CLASS (lb_loaded_study_parent_class)->finalize (object);
 }
@@ -413,6 +415,22 @@ lb_loaded_study_set_expected (LbLoadedStudy *self, guint expected)
     return;
   self->expected = expected;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_EXPECTED]);
+}
+
+void
+lb_loaded_study_set_frame_cache (LbLoadedStudy *self, LbFrameCache *cache)
+{
+  g_return_if_fail (LB_IS_LOADED_STUDY (self));
+  g_return_if_fail (cache == NULL || LB_IS_FRAME_CACHE (cache));
+
+  g_set_object (&self->cache, cache);
+}
+
+LbFrameCache *
+lb_loaded_study_get_frame_cache (LbLoadedStudy *self)
+{
+  g_return_val_if_fail (LB_IS_LOADED_STUDY (self), NULL);
+  return self->cache;
 }
 
 gboolean

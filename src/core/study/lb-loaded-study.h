@@ -12,6 +12,7 @@
 
 #include "lb-dicom-file.h"
 #include "lb-dicomweb-client.h"
+#include "lb-frame-cache.h"
 #include "lb-study-series.h"
 #include "lb-study.h"
 
@@ -62,6 +63,12 @@ const char *lb_loaded_study_get_first_error (LbLoadedStudy *self);
 guint lb_loaded_study_get_expected (LbLoadedStudy *self);
 void lb_loaded_study_set_expected (LbLoadedStudy *self, guint expected);
 gboolean lb_loaded_study_get_loading (LbLoadedStudy *self);
+
+/* With a cache, loads decode the first image of each series into it on their own
+ * thread, before handing it over: a viewport then shows it without waiting for a
+ * decode, and the decode overlaps whatever the main thread is doing. */
+void lb_loaded_study_set_frame_cache (LbLoadedStudy *self, LbFrameCache *cache);
+LbFrameCache *lb_loaded_study_get_frame_cache (LbLoadedStudy *self);
 
 /* Opens DICOM files and every file below folders.  Finishes when all were read; fails
  * only when nothing could be read (the first reason), or when cancelled. */

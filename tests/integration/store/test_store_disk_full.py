@@ -7,12 +7,13 @@ eviction, then from the cache's reserve, and when neither is left fails with a s
 that says so.
 
 Mounting needs root: run as a normal user, the test is skipped with a message saying so.
-As root it runs in the private mount and network namespaces the harness makes, under
-`tools/archive run --phantoms`."""
+As root it runs in a mount namespace of its own and a loopback-only network namespace,
+under `tools/archive run --phantoms`."""
 
 import errno
 import os
 import subprocess
+import sys
 import unittest
 
 import storetest
@@ -139,8 +140,19 @@ class DiskFullTest(storetest.CacheTestCase):
         self.assertEqual(os.path.getsize(reserve), 2 << 20)
 
 
+def private_mounts():
+    """As root, re-run in a mount namespace of its own: the tmpfs is never seen outside,
+    and goes with the test whatever happens to it."""
+    if os.environ.get("LB_STORE_PRIVATE_MOUNTS"):
+        return
+    os.environ["LB_STORE_PRIVATE_MOUNTS"] = "1"
+    os.execvp("unshare", ["unshare", "--mount", "--", sys.executable,
+                          os.path.abspath(sys.argv[0])] + sys.argv[1:])
+
+
 if __name__ == "__main__":
     if os.geteuid() == 0:
+        private_mounts()
         common.isolate()
         common.under_archive("--phantoms")
     unittest.main()

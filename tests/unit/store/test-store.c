@@ -503,12 +503,72 @@ test_async_and_signals (Fixture *f, gconstpointer data)
     g_assert_cmpuint (lb_worklist_entry_get_unsent_reports (row), ==, 1);
   }
   {
+    StoreTestInstance spec = { .study_uid = "1.2.3.8", .sop_uid = "1.2.3.8.900" };
+    g_autoptr (GBytes) payload = store_test_make_instance (&spec);
+    g_autoptr (GAsyncResult) queued = NULL;
+    g_autoptr (GAsyncResult) listed = NULL;
+
+    lb_store_queue_payload_async (f->store, "http://archive.invalid/dicom-web", "report", 0,
+                                  payload, NULL, on_result, &queued);
+    g_autoptr (LbOutboxItem) item =
+      lb_store_queue_payload_finish (f->store, wait_for (&queued), &error);
+    g_assert_no_error (error);
+    lb_store_list_outbox_async (f->store, TRUE, NULL, on_result, &listed);
+    g_autoptr (GListModel) items = lb_store_list_outbox_finish (f->store, wait_for (&listed), &error);
+    g_assert_cmpuint (g_list_model_get_n_items (items), ==, 1);
+  }
+  {
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autofree char *empty = g_dir_make_tmp ("lb-store-empty-XXXXXX", NULL);
+    g_auto (LbImportSummary) summary = { 0 };
+    lb_store_import_async (f->store, empty, NULL, on_result, &result);
+    g_assert_true (lb_store_import_finish (f->store, wait_for (&result), &summary, &error));
+    g_assert_cmpuint (summary.imported + summary.broken + summary.not_dicom, ==, 0);
+    g_rmdir (empty);
+  }
+  {
+    g_autoptr (GAsyncResult) result = NULL;
+    LbEvictSummary summary;
+    g_assert_true (lb_store_set_pinned (f->store, "1.2.3.8", FALSE, &error));
+    lb_store_evict_async (f->store, 0, NULL, on_result, &result);
+    g_assert_true (lb_store_evict_finish (f->store, wait_for (&result), &summary, &error));
+    /* Its draft report keeps it. */
+    g_assert_cmpuint (summary.studies, ==, 0);
+    g_assert_cmpuint (summary.kept_unsent, ==, 1);
+  }
+  {
     g_autoptr (GAsyncResult) result = NULL;
     lb_store_open_async (f->dir, NULL, on_result, &result);
     g_autoptr (LbStore) second = lb_store_open_finish (wait_for (&result), &error);
     g_assert_no_error (error);
     g_assert_true (LB_IS_STORE (second));
   }
+}
+
+static void
+test_enums (Fixture *f, gconstpointer data)
+{
+  LbReadingState reading;
+  LbReportState report;
+  g_autoptr (GError) error = NULL;
+
+  for (int i = LB_READING_STATE_UNREAD; i <= LB_READING_STATE_FINAL; i++)
+    {
+      g_assert_true (lb_reading_state_from_string (lb_reading_state_to_string (i), &reading));
+      g_assert_cmpint (reading, ==, i);
+    }
+  for (int i = LB_REPORT_STATE_DRAFT; i <= LB_REPORT_STATE_FINAL; i++)
+    {
+      g_assert_true (lb_report_state_from_string (lb_report_state_to_string (i), &report));
+      g_assert_cmpint (report, ==, i);
+    }
+  g_assert_cmpstr (lb_reading_state_to_string (LB_READING_STATE_IN_PROGRESS), ==, "in-progress");
+  g_assert_cmpstr (lb_outbox_state_to_string (LB_OUTBOX_STATE_FAILED), ==, "failed");
+  g_assert_false (lb_reading_state_from_string ("read", &reading));
+  g_assert_false (lb_report_state_from_string (NULL, &report));
+  /* The audit log takes events from the GUI too. */
+  g_assert_true (lb_store_add_audit_event (f->store, "1.2.3", "report-printed", NULL, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -545,6 +605,7 @@ main (int argc, char **argv)
   ADD ("/store/reading-state-and-reports", test_reading_state_and_reports);
   ADD ("/store/outbox-rows", test_outbox_rows);
   ADD ("/store/async-and-signals", test_async_and_signals);
+  ADD ("/store/enums-and-audit", test_enums);
 #undef ADD
   g_test_add_func ("/store/default-dir", test_default_dir);
   return g_test_run ();

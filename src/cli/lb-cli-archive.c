@@ -4,7 +4,7 @@
  * same client the workstation uses.
  *
  * worklist --json prints an array of objects with these members, null when the archive
- * did not say: study_instance_uid, patient_name, patient_id, study_date (YYYYMMDD),
+ * did not say (with --offline, the cache's studies, counted as cached): study_instance_uid, patient_name, patient_id, study_date (YYYYMMDD),
  * study_time (HHMMSS[.F]), accession_number, modalities (array of strings),
  * study_description, series_count, instance_count (integers).  Studies come newest first.
  */
@@ -24,143 +24,7 @@
 #include "lb-series.h"
 #include "lb-stow-result.h"
 #include "lb-study.h"
-
-/* ---- shared: the server options and running async calls ------------------------- */
-
-typedef struct
-{
-  char *url;
-  char *user;
-  char *password_file;
-  char *token_file;
-  char *ca_file;
-  gboolean insecure;
-  int timeout;
-  int parallel;
-} ServerOptions;
-
-#define SERVER_OPTION_ENTRIES(o)                                                              \
-  { "server", 0, 0, G_OPTION_ARG_STRING, &(o).url, "DICOMweb root of the archive", "URL" },   \
-  { "user", 0, 0, G_OPTION_ARG_STRING, &(o).user, "User name for HTTP basic auth", "NAME" },  \
-  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &(o).password_file,                         \
-    "Read the password from FILE", "FILE" },                                                  \
-  { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &(o).token_file,                               \
-    "Read a bearer token from FILE", "FILE" },                                                \
-  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &(o).ca_file,                                     \
-    "Trust the CA certificates in FILE for this archive", "FILE" },                           \
-  { "insecure", 0, 0, G_OPTION_ARG_NONE, &(o).insecure,                                       \
-    "Do not check the archive's TLS certificate", NULL },                                     \
-  { "timeout", 0, 0, G_OPTION_ARG_INT, &(o).timeout,                                          \
-    "Seconds to wait for a connection or for data (default 30)", "SECONDS" },                 \
-  { "parallel", 0, 0, G_OPTION_ARG_INT, &(o).parallel,                                        \
-    "Transfers at once (default 4)", "N" }
-
-static void
-server_options_clear (ServerOptions *o)
-{
-  g_free (o->url);
-  g_free (o->user);
-  g_free (o->password_file);
-  g_free (o->token_file);
-  g_free (o->ca_file);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ServerOptions, server_options_clear)
-
-/* -1: not given, so the server's default applies. */
-#define SERVER_OPTIONS_INIT { .timeout = -1, .parallel = -1 }
-
-/* A secret file holds the secret and perhaps a final line break. */
-static char *
-read_secret (const char *path, const char *what, GError **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-  g_autoptr (GError) local_error = NULL;
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "Cannot read the %s file (%s).",
-                   what, local_error->message);
-      return NULL;
-    }
-  while (length > 0 && (contents[length - 1] == '\n' || contents[length - 1] == '\r'))
-    contents[--length] = '\0';
-  if (length == 0 || strlen (contents) != length)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "The %s file %s is empty or not text.",
-                   what, path);
-      return NULL;
-    }
-  return g_steal_pointer (&contents);
-}
-
-/* Returns an exit status when the options cannot make a client, else sets @client. */
-static int
-make_client (const char *command, ServerOptions *o, LbDicomwebClient **client)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (o->url == NULL)
-    return lb_cli_usage (command, "--server URL is required.");
-  if (o->user != NULL && o->password_file == NULL)
-    return lb_cli_usage (command, "--user needs --password-file.");
-  if (o->user == NULL && o->password_file != NULL)
-    return lb_cli_usage (command, "--password-file needs --user.");
-  if (o->token_file != NULL && o->user != NULL)
-    return lb_cli_usage (command, "use either --user or --token-file, not both.");
-  if (o->timeout != -1 && (o->timeout < 1 || o->timeout > 3600))
-    return lb_cli_usage (command, "--timeout must be between 1 and 3600 seconds.");
-  if (o->parallel != -1 && (o->parallel < 1 || o->parallel > 64))
-    return lb_cli_usage (command, "--parallel must be between 1 and 64.");
-
-  g_autoptr (LbServer) server = lb_server_new (o->url, &error);
-  if (server == NULL)
-    return lb_cli_fail_error (error);
-  if (o->user != NULL)
-    {
-      g_autofree char *password = read_secret (o->password_file, "password", &error);
-      if (password == NULL)
-        return lb_cli_fail_error (error);
-      lb_server_set_basic_auth (server, o->user, password);
-      explicit_bzero (password, strlen (password));
-    }
-  if (o->token_file != NULL)
-    {
-      g_autofree char *token = read_secret (o->token_file, "token", &error);
-      if (token == NULL)
-        return lb_cli_fail_error (error);
-      lb_server_set_bearer_token (server, token);
-      explicit_bzero (token, strlen (token));
-    }
-  lb_server_set_ca_file (server, o->ca_file);
-  lb_server_set_insecure (server, o->insecure);
-  if (o->timeout > 0)
-    {
-      lb_server_set_connect_timeout (server, (guint) o->timeout);
-      lb_server_set_low_speed_timeout (server, (guint) o->timeout);
-    }
-  if (o->parallel > 0)
-    lb_server_set_max_parallel (server, (guint) o->parallel);
-  *client = lb_dicomweb_client_new (server);
-  return LB_CLI_EXIT_OK;
-}
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **slot = user_data;
-  *slot = g_object_ref (result);
-}
-
-/* The CLI has nothing else to do meanwhile: run the main context until @slot is set. */
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
+#include "lb-worklist-entry.h"
 
 /* ---- worklist -------------------------------------------------------------------- */
 
@@ -407,7 +271,7 @@ print_table (GPtrArray *studies)
 int
 lb_cli_worklist (int argc, char **argv)
 {
-  g_auto (ServerOptions) server = SERVER_OPTIONS_INIT;
+  g_auto (LbCliServer) server = LB_CLI_SERVER_INIT;
   g_autofree char *patient = NULL;
   g_autofree char *patient_id = NULL;
   g_autofree char *date = NULL;
@@ -418,8 +282,10 @@ lb_cli_worklist (int argc, char **argv)
   int offset = 0;
   gboolean fuzzy = FALSE;
   gboolean json = FALSE;
+  gboolean offline = FALSE;
+  g_autofree char *cache_dir = NULL;
   GOptionEntry entries[] = {
-    SERVER_OPTION_ENTRIES (server),
+    LB_CLI_SERVER_ENTRIES (server, "DICOMweb root of the archive"),
     { "patient", 0, 0, G_OPTION_ARG_STRING, &patient,
       "Patient name; * and ? are wildcards (DOE^J*)", "NAME" },
     { "patient-id", 0, 0, G_OPTION_ARG_STRING, &patient_id, "Patient ID", "ID" },
@@ -432,6 +298,9 @@ lb_cli_worklist (int argc, char **argv)
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "At most N studies", "N" },
     { "offset", 0, 0, G_OPTION_ARG_INT, &offset, "Skip the first N studies", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
+      "List the cached studies without asking the archive", NULL },
+    LB_CLI_CACHE_DIR_ENTRY (cache_dir),
     { NULL },
   };
 
@@ -454,10 +323,8 @@ lb_cli_worklist (int argc, char **argv)
       lb_qido_query_set_date_range (query, "StudyDate", from, to);
     }
 
-  g_autoptr (LbDicomwebClient) client = NULL;
-  int status = make_client ("worklist", &server, &client);
-  if (status != LB_CLI_EXIT_OK)
-    return status;
+  if (!offline && cache_dir != NULL)
+    return lb_cli_usage ("worklist", "--cache-dir goes with --offline.");
 
   lb_qido_query_set (query, "PatientName", patient);
   lb_qido_query_set (query, "PatientID", patient_id);
@@ -473,17 +340,38 @@ lb_cli_worklist (int argc, char **argv)
   lb_qido_query_add_include_field (query, "NumberOfStudyRelatedSeries");
   lb_qido_query_add_include_field (query, "NumberOfStudyRelatedInstances");
 
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  lb_dicomweb_client_search_studies_async (client, query, NULL, on_done, &result);
-  g_autoptr (GListModel) model =
-    lb_dicomweb_client_search_studies_finish (client, wait_for (&result), &error);
-  if (model == NULL)
-    return lb_cli_fail_error (error);
-
   g_autoptr (GPtrArray) studies = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    g_ptr_array_add (studies, g_list_model_get_item (model, i));
+  g_autoptr (GError) error = NULL;
+  if (offline)
+    {
+      g_autoptr (LbStore) store = NULL;
+      int status = lb_cli_open_store (cache_dir, &store);
+      if (status != LB_CLI_EXIT_OK)
+        return status;
+      g_autoptr (GListModel) entries_model = lb_store_list_studies (store, query, &error);
+      if (entries_model == NULL)
+        return lb_cli_fail_error (error);
+      for (guint i = 0; i < g_list_model_get_n_items (entries_model); i++)
+        {
+          g_autoptr (LbWorklistEntry) entry = g_list_model_get_item (entries_model, i);
+          g_ptr_array_add (studies, g_object_ref (lb_worklist_entry_get_study (entry)));
+        }
+    }
+  else
+    {
+      g_autoptr (LbDicomwebClient) client = NULL;
+      int status = lb_cli_make_client ("worklist", &server, NULL, &client);
+      if (status != LB_CLI_EXIT_OK)
+        return status;
+      g_autoptr (GAsyncResult) result = NULL;
+      lb_dicomweb_client_search_studies_async (client, query, NULL, lb_cli_done, &result);
+      g_autoptr (GListModel) model =
+        lb_dicomweb_client_search_studies_finish (client, lb_cli_wait (&result), &error);
+      if (model == NULL)
+        return lb_cli_fail_error (error);
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        g_ptr_array_add (studies, g_list_model_get_item (model, i));
+    }
   g_ptr_array_sort_with_data (studies, (GCompareDataFunc) compare_studies, NULL);
 
   if (json)
@@ -607,14 +495,16 @@ print_arrived (Fetch *fetch, guint expected)
 int
 lb_cli_fetch (int argc, char **argv)
 {
-  g_auto (ServerOptions) server = SERVER_OPTIONS_INIT;
+  g_auto (LbCliServer) server = LB_CLI_SERVER_INIT;
   g_autofree char *series_uid = NULL;
   g_autofree char *out_dir = NULL;
+  g_autofree char *cache_dir = NULL;
   GOptionEntry entries[] = {
-    SERVER_OPTION_ENTRIES (server),
+    LB_CLI_SERVER_ENTRIES (server, "DICOMweb root of the archive"),
     { "series", 0, 0, G_OPTION_ARG_STRING, &series_uid, "Only this series", "UID" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Write SOP_INSTANCE_UID.dcm files here",
-      "DIR" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+      "Write SOP_INSTANCE_UID.dcm files here instead of into the cache", "DIR" },
+    LB_CLI_CACHE_DIR_ENTRY (cache_dir),
     { NULL },
   };
 
@@ -622,16 +512,20 @@ lb_cli_fetch (int argc, char **argv)
     return LB_CLI_EXIT_USAGE;
   if (argc != 2)
     return lb_cli_usage ("fetch", "give exactly one study UID.");
-  if (out_dir == NULL)
-    return lb_cli_usage ("fetch", "--out DIR is required.");
 
   const char *study_uid = argv[1];
   if (!lb_dicomweb_is_valid_uid (study_uid) ||
       (series_uid != NULL && !lb_dicomweb_is_valid_uid (series_uid)))
     return lb_cli_usage ("fetch", "a UID is digits and dots, at most 64 characters.");
+  if (out_dir == NULL && series_uid != NULL)
+    return lb_cli_usage ("fetch", "the cache holds whole studies: --series needs --out DIR.");
+  if (out_dir == NULL)
+    return lb_cli_cache_study ("fetch", &server, cache_dir, study_uid, FALSE);
+  if (cache_dir != NULL)
+    return lb_cli_usage ("fetch", "--out and --cache-dir exclude each other.");
 
   g_autoptr (LbDicomwebClient) client = NULL;
-  int status = make_client ("fetch", &server, &client);
+  int status = lb_cli_make_client ("fetch", &server, NULL, &client);
   if (status != LB_CLI_EXIT_OK)
     return status;
   if (g_mkdir_with_parents (out_dir, 0700) != 0)
@@ -657,11 +551,11 @@ lb_cli_fetch (int argc, char **argv)
   for (guint i = 0; i < FETCH_WRITERS; i++)
     fetch.writers[i] = g_thread_new ("lb-cli-writer", write_parts, &fetch);
   lb_dicomweb_client_retrieve_async (client, study_uid, series_uid, NULL, queue_part, &fetch,
-                                     NULL, NULL, on_done, &retrieved);
-  lb_dicomweb_client_search_series_async (client, study_uid, NULL, NULL, on_done, &listed);
+                                     NULL, NULL, lb_cli_done, &retrieved);
+  lb_dicomweb_client_search_series_async (client, study_uid, NULL, NULL, lb_cli_done, &listed);
   g_autoptr (GListModel) series_list =
-    lb_dicomweb_client_search_series_finish (client, wait_for (&listed), &list_error);
-  lb_dicomweb_client_retrieve_finish (client, wait_for (&retrieved), &failure);
+    lb_dicomweb_client_search_series_finish (client, lb_cli_wait (&listed), &list_error);
+  lb_dicomweb_client_retrieve_finish (client, lb_cli_wait (&retrieved), &failure);
   for (guint i = 0; i < FETCH_WRITERS; i++)
     g_async_queue_push (fetch.queue, &end_of_parts);
   for (guint i = 0; i < FETCH_WRITERS; i++)
@@ -765,9 +659,9 @@ push_batch (LbDicomwebClient *client, const char *study_uid, GPtrArray *batch, G
 
   for (guint i = 0; i < batch->len; i++)
     g_ptr_array_add (instances, ((PushFile *) g_ptr_array_index (batch, i))->bytes);
-  lb_dicomweb_client_store_async (client, study_uid, instances, NULL, on_done, &result);
+  lb_dicomweb_client_store_async (client, study_uid, instances, NULL, lb_cli_done, &result);
   g_autoptr (GListModel) results =
-    lb_dicomweb_client_store_finish (client, wait_for (&result), error);
+    lb_dicomweb_client_store_finish (client, lb_cli_wait (&result), error);
   if (results == NULL)
     return 0;
 
@@ -805,10 +699,10 @@ push_batch (LbDicomwebClient *client, const char *study_uid, GPtrArray *batch, G
 int
 lb_cli_push (int argc, char **argv)
 {
-  g_auto (ServerOptions) server = SERVER_OPTIONS_INIT;
+  g_auto (LbCliServer) server = LB_CLI_SERVER_INIT;
   g_autofree char *study_uid = NULL;
   GOptionEntry entries[] = {
-    SERVER_OPTION_ENTRIES (server),
+    LB_CLI_SERVER_ENTRIES (server, "DICOMweb root of the archive"),
     { "study", 0, 0, G_OPTION_ARG_STRING, &study_uid,
       "Store into this study only (the archive refuses other instances)", "UID" },
     { NULL },
@@ -822,7 +716,7 @@ lb_cli_push (int argc, char **argv)
     return lb_cli_usage ("push", "a UID is digits and dots, at most 64 characters.");
 
   g_autoptr (LbDicomwebClient) client = NULL;
-  int status = make_client ("push", &server, &client);
+  int status = lb_cli_make_client ("push", &server, NULL, &client);
   if (status != LB_CLI_EXIT_OK)
     return status;
 

@@ -31,156 +31,6 @@
 
 /* ---- shared ---------------------------------------------------------------------- */
 
-#define CACHE_DIR_ENTRY(dir)                                                                \
-  { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &(dir),                                       \
-    "The cache folder (default $LB_CACHE_DIR, else $XDG_CACHE_HOME/lightbox)", "DIR" }
-
-/* How to reach an archive.  The same options as worklist and fetch take. */
-typedef struct
-{
-  char *url;
-  char *user;
-  char *password_file;
-  char *token_file;
-  char *ca_file;
-  gboolean insecure;
-  int timeout;
-  int parallel;
-} Archive;
-
-#define ARCHIVE_ENTRIES(a, url_help)                                                          \
-  { "server", 0, 0, G_OPTION_ARG_STRING, &(a).url, url_help, "URL" },                         \
-  { "user", 0, 0, G_OPTION_ARG_STRING, &(a).user, "User name for HTTP basic auth", "NAME" },  \
-  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &(a).password_file,                         \
-    "Read the password from FILE", "FILE" },                                                  \
-  { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &(a).token_file,                               \
-    "Read a bearer token from FILE", "FILE" },                                                \
-  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &(a).ca_file,                                     \
-    "Trust the CA certificates in FILE for this archive", "FILE" },                           \
-  { "insecure", 0, 0, G_OPTION_ARG_NONE, &(a).insecure,                                       \
-    "Do not check the archive's TLS certificate", NULL },                                     \
-  { "timeout", 0, 0, G_OPTION_ARG_INT, &(a).timeout,                                          \
-    "Seconds to wait for a connection or for data (default 30)", "SECONDS" },                 \
-  { "parallel", 0, 0, G_OPTION_ARG_INT, &(a).parallel,                                        \
-    "Transfers at once (default 4)", "N" }
-
-static void
-archive_clear (Archive *a)
-{
-  g_free (a->url);
-  g_free (a->user);
-  g_free (a->password_file);
-  g_free (a->token_file);
-  g_free (a->ca_file);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Archive, archive_clear)
-
-static char *
-read_secret (const char *path, const char *what, GError **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length;
-  g_autoptr (GError) local_error = NULL;
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "Cannot read the %s file (%s).",
-                   what, local_error->message);
-      return NULL;
-    }
-  while (length > 0 && (contents[length - 1] == '\n' || contents[length - 1] == '\r'))
-    contents[--length] = '\0';
-  if (length == 0 || strlen (contents) != length)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "The %s file %s is empty or not text.",
-                   what, path);
-      return NULL;
-    }
-  return g_steal_pointer (&contents);
-}
-
-/* A client for @url (the options' own, or an outbox item's destination); an exit status
- * when the options cannot make one. */
-static int
-make_client (const char *command, Archive *a, const char *url, LbDicomwebClient **client)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (url == NULL)
-    return lb_cli_usage (command, "--server URL is required.");
-  if ((a->user == NULL) != (a->password_file == NULL))
-    return lb_cli_usage (command, "--user and --password-file go together.");
-  if (a->token_file != NULL && a->user != NULL)
-    return lb_cli_usage (command, "use either --user or --token-file, not both.");
-  if (a->timeout < 0 || a->timeout > 3600)
-    return lb_cli_usage (command, "--timeout must be between 1 and 3600 seconds.");
-  if (a->parallel < 0 || a->parallel > 64)
-    return lb_cli_usage (command, "--parallel must be between 1 and 64.");
-
-  g_autoptr (LbServer) server = lb_server_new (url, &error);
-  if (server == NULL)
-    return lb_cli_fail_error (error);
-  if (a->user != NULL)
-    {
-      g_autofree char *password = read_secret (a->password_file, "password", &error);
-      if (password == NULL)
-        return lb_cli_fail_error (error);
-      lb_server_set_basic_auth (server, a->user, password);
-      explicit_bzero (password, strlen (password));
-    }
-  if (a->token_file != NULL)
-    {
-      g_autofree char *token = read_secret (a->token_file, "token", &error);
-      if (token == NULL)
-        return lb_cli_fail_error (error);
-      lb_server_set_bearer_token (server, token);
-      explicit_bzero (token, strlen (token));
-    }
-  lb_server_set_ca_file (server, a->ca_file);
-  lb_server_set_insecure (server, a->insecure);
-  if (a->timeout > 0)
-    {
-      lb_server_set_connect_timeout (server, (guint) a->timeout);
-      lb_server_set_low_speed_timeout (server, (guint) a->timeout);
-    }
-  if (a->parallel > 0)
-    lb_server_set_max_parallel (server, (guint) a->parallel);
-  *client = lb_dicomweb_client_new (server);
-  return LB_CLI_EXIT_OK;
-}
-
-static int
-open_store (const char *dir, LbStore **store)
-{
-  g_autofree char *chosen = dir != NULL ? g_strdup (dir) : lb_store_get_default_dir ();
-  g_autoptr (GError) error = NULL;
-
-  *store = lb_store_open (chosen, &error);
-  if (*store == NULL)
-    return lb_cli_fail_error (error);
-  /* A note, not a failure: the command goes on with the rebuilt index. */
-  if (lb_store_get_recovered (*store))
-    lb_cli_fail ("The cache index was damaged; it was set aside and rebuilt from the files.");
-  return LB_CLI_EXIT_OK;
-}
-
-static void
-on_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **slot = user_data;
-  *slot = g_object_ref (result);
-}
-
-/* The CLI has nothing else to do meanwhile: run the main context until @slot is set. */
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 /* "20 GiB", "500M", "1048576": bytes.  Suffixes are powers of 1024. */
 static gboolean
 parse_size (const char *text, guint64 *bytes)
@@ -369,7 +219,7 @@ cache_ls (int argc, char **argv)
   g_autofree char *dir = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
     { NULL },
   };
@@ -380,7 +230,7 @@ cache_ls (int argc, char **argv)
     return lb_cli_usage ("cache ls", "unexpected argument '%s'.", argv[1]);
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 
@@ -403,7 +253,7 @@ cache_show (int argc, char **argv)
   g_autofree char *dir = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
     { NULL },
   };
@@ -414,7 +264,7 @@ cache_show (int argc, char **argv)
     return lb_cli_usage ("cache show", "give exactly one study UID.");
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 
@@ -463,7 +313,7 @@ cache_open (int argc, char **argv)
 {
   g_autofree char *dir = NULL;
   GOptionEntry entries[] = {
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { NULL },
   };
 
@@ -473,7 +323,7 @@ cache_open (int argc, char **argv)
     return lb_cli_usage ("cache open", "give exactly one study UID.");
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 
@@ -523,7 +373,7 @@ cache_evict (int argc, char **argv)
   g_autofree char *dir = NULL;
   g_autofree char *to = NULL;
   GOptionEntry entries[] = {
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { "to", 0, 0, G_OPTION_ARG_STRING, &to,
       "Evict until the cache holds at most SIZE (default: its quota; 0 evicts all it can)",
       "SIZE" },
@@ -539,7 +389,7 @@ cache_evict (int argc, char **argv)
     return lb_cli_usage ("cache evict", "--to wants a size such as 500M, 20G or 1048576.");
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
   if (to == NULL)
@@ -567,7 +417,7 @@ cache_verify (int argc, char **argv)
 {
   g_autofree char *dir = NULL;
   GOptionEntry entries[] = {
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { NULL },
   };
 
@@ -577,7 +427,7 @@ cache_verify (int argc, char **argv)
     return lb_cli_usage ("cache verify", "unexpected argument '%s'.", argv[1]);
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 
@@ -611,7 +461,7 @@ cache_quota (int argc, char **argv)
 {
   g_autofree char *dir = NULL;
   GOptionEntry entries[] = {
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { NULL },
   };
   guint64 quota = 0;
@@ -624,7 +474,7 @@ cache_quota (int argc, char **argv)
     return lb_cli_usage ("cache quota", "the quota is a size such as 500M or 20G.");
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 
@@ -641,7 +491,7 @@ cache_pin (int argc, char **argv)
   g_autofree char *dir = NULL;
   gboolean off = FALSE;
   GOptionEntry entries[] = {
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { "off", 0, 0, G_OPTION_ARG_NONE, &off, "Unpin: let eviction take it again", NULL },
     { NULL },
   };
@@ -652,7 +502,7 @@ cache_pin (int argc, char **argv)
     return lb_cli_usage ("cache pin", "give at least one study UID.");
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 
@@ -667,32 +517,16 @@ cache_pin (int argc, char **argv)
 
 /* ---- cache fetch ----------------------------------------------------------------- */
 
-static int
-cache_fetch (int argc, char **argv)
+int
+lb_cli_cache_study (const char *command, LbCliServer *archive, const char *dir,
+                    const char *study_uid, gboolean json)
 {
-  g_auto (Archive) archive = { 0 };
-  g_autofree char *dir = NULL;
-  gboolean json = FALSE;
-  GOptionEntry entries[] = {
-    ARCHIVE_ENTRIES (archive, "DICOMweb root of the archive"),
-    CACHE_DIR_ENTRY (dir),
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the counts as a JSON object", NULL },
-    { NULL },
-  };
-
-  if (!lb_cli_parse ("cache fetch", "STUDY_UID", entries, &argc, &argv))
-    return LB_CLI_EXIT_USAGE;
-  if (argc != 2)
-    return lb_cli_usage ("cache fetch", "give exactly one study UID.");
-  if (!lb_dicomweb_is_valid_uid (argv[1]))
-    return lb_cli_usage ("cache fetch", "a UID is digits and dots, at most 64 characters.");
-
   g_autoptr (LbDicomwebClient) client = NULL;
-  int status = make_client ("cache fetch", &archive, archive.url, &client);
+  int status = lb_cli_make_client (command, archive, NULL, &client);
   if (status != LB_CLI_EXIT_OK)
     return status;
   g_autoptr (LbStore) store = NULL;
-  status = open_store (dir, &store);
+  status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 
@@ -701,8 +535,9 @@ cache_fetch (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   LbFetchProgress progress = { 0 };
 
-  lb_store_cache_study_async (store, client, argv[1], NULL, NULL, NULL, NULL, on_done, &result);
-  gboolean ok = lb_store_cache_study_finish (store, wait_for (&result), &progress, &error);
+  lb_store_cache_study_async (store, client, study_uid, NULL, NULL, NULL, NULL, lb_cli_done,
+                              &result);
+  gboolean ok = lb_store_cache_study_finish (store, lb_cli_wait (&result), &progress, &error);
   double seconds = (g_get_monotonic_time () - start) / 1e6;
 
   if (json)
@@ -724,8 +559,9 @@ cache_fetch (int argc, char **argv)
     {
       g_autofree char *size = format_size (progress.bytes);
       printf ("%u of %u instances were cached already; fetched %u (%s) in %u requests, "
-              "%.2f s.\n", progress.already_cached, progress.expected, progress.fetched, size,
-              progress.requests, seconds);
+              "%.2f s, %.1f MB/s.\n", progress.already_cached, progress.expected,
+              progress.fetched, size, progress.requests, seconds,
+              progress.bytes / 1e6 / MAX (seconds, 1e-6));
     }
   if (!ok)
     {
@@ -734,6 +570,28 @@ cache_fetch (int argc, char **argv)
       return lb_cli_fail_error (error);
     }
   return LB_CLI_EXIT_OK;
+}
+
+static int
+cache_fetch (int argc, char **argv)
+{
+  g_auto (LbCliServer) archive = LB_CLI_SERVER_INIT;
+  g_autofree char *dir = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    LB_CLI_SERVER_ENTRIES (archive, "DICOMweb root of the archive"),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the counts as a JSON object", NULL },
+    { NULL },
+  };
+
+  if (!lb_cli_parse ("cache fetch", "STUDY_UID", entries, &argc, &argv))
+    return LB_CLI_EXIT_USAGE;
+  if (argc != 2)
+    return lb_cli_usage ("cache fetch", "give exactly one study UID.");
+  if (!lb_dicomweb_is_valid_uid (argv[1]))
+    return lb_cli_usage ("cache fetch", "a UID is digits and dots, at most 64 characters.");
+  return lb_cli_cache_study ("cache fetch", &archive, dir, argv[1], json);
 }
 
 int
@@ -828,7 +686,7 @@ outbox_ls (int argc, char **argv)
   gboolean json = FALSE;
   gboolean all = FALSE;
   GOptionEntry entries[] = {
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { "all", 0, 0, G_OPTION_ARG_NONE, &all, "Include the items already sent", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON array", NULL },
     { NULL },
@@ -840,7 +698,7 @@ outbox_ls (int argc, char **argv)
     return lb_cli_usage ("outbox ls", "unexpected argument '%s'.", argv[1]);
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 
@@ -859,7 +717,7 @@ outbox_ls (int argc, char **argv)
 
 /* Sends every unsent item now, to each item's own destination; @only limits it to one. */
 static int
-send_all (LbStore *store, Archive *archive, const char *only)
+send_all (LbStore *store, LbCliServer *archive, const char *only)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GListModel) items = lb_store_list_outbox (store, FALSE, &error);
@@ -888,12 +746,12 @@ send_all (LbStore *store, Archive *archive, const char *only)
       g_autoptr (GError) send_error = NULL;
       guint n_sent = 0;
       guint n_failed = 0;
-      int status = make_client ("outbox retry", archive, g_ptr_array_index (order, i), &client);
+      int status = lb_cli_make_client ("outbox retry", archive, g_ptr_array_index (order, i), &client);
 
       if (status != LB_CLI_EXIT_OK)
         return status;
-      lb_store_send_outbox_async (store, client, FALSE, NULL, on_done, &result);
-      if (!lb_store_send_outbox_finish (store, wait_for (&result), &n_sent, &n_failed,
+      lb_store_send_outbox_async (store, client, FALSE, NULL, lb_cli_done, &result);
+      if (!lb_store_send_outbox_finish (store, lb_cli_wait (&result), &n_sent, &n_failed,
                                         &send_error))
         exit_status = lb_cli_fail_error (send_error);
       sent += n_sent;
@@ -906,12 +764,12 @@ send_all (LbStore *store, Archive *archive, const char *only)
 static int
 outbox_retry (int argc, char **argv)
 {
-  g_auto (Archive) archive = { 0 };
+  g_auto (LbCliServer) archive = LB_CLI_SERVER_INIT;
   g_autofree char *dir = NULL;
   GOptionEntry entries[] = {
-    ARCHIVE_ENTRIES (archive, "Only the items for this DICOMweb root (default: every item, "
+    LB_CLI_SERVER_ENTRIES (archive, "Only the items for this DICOMweb root (default: every item, "
                               "each to its own)"),
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { NULL },
   };
 
@@ -921,7 +779,7 @@ outbox_retry (int argc, char **argv)
     return lb_cli_usage ("outbox retry", "unexpected argument '%s'.", argv[1]);
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
   return send_all (store, &archive, archive.url);
@@ -930,12 +788,12 @@ outbox_retry (int argc, char **argv)
 static int
 outbox_add (int argc, char **argv)
 {
-  g_auto (Archive) archive = { 0 };
+  g_auto (LbCliServer) archive = LB_CLI_SERVER_INIT;
   g_autofree char *dir = NULL;
   gboolean queue_only = FALSE;
   GOptionEntry entries[] = {
-    ARCHIVE_ENTRIES (archive, "DICOMweb root to store the files on"),
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_SERVER_ENTRIES (archive, "DICOMweb root to store the files on"),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { "queue-only", 0, 0, G_OPTION_ARG_NONE, &queue_only,
       "Queue without trying to send now", NULL },
     { NULL },
@@ -948,11 +806,11 @@ outbox_add (int argc, char **argv)
 
   /* The address is checked before anything is queued for it. */
   g_autoptr (LbDicomwebClient) client = NULL;
-  int status = make_client ("outbox add", &archive, archive.url, &client);
+  int status = lb_cli_make_client ("outbox add", &archive, archive.url, &client);
   if (status != LB_CLI_EXIT_OK)
     return status;
   g_autoptr (LbStore) store = NULL;
-  status = open_store (dir, &store);
+  status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 
@@ -1002,7 +860,7 @@ lb_cli_import (int argc, char **argv)
   g_autofree char *dir = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    CACHE_DIR_ENTRY (dir),
+    LB_CLI_CACHE_DIR_ENTRY (dir),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the counts as a JSON object", NULL },
     { NULL },
   };
@@ -1013,7 +871,7 @@ lb_cli_import (int argc, char **argv)
     return lb_cli_usage ("import", "give one folder or DICOMDIR.");
 
   g_autoptr (LbStore) store = NULL;
-  int status = open_store (dir, &store);
+  int status = lb_cli_open_store (dir, &store);
   if (status != LB_CLI_EXIT_OK)
     return status;
 

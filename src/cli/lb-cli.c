@@ -82,6 +82,121 @@ lb_cli_usage (const char *command, const char *format, ...)
   return LB_CLI_EXIT_USAGE;
 }
 
+void
+lb_cli_server_clear (LbCliServer *server)
+{
+  g_free (server->url);
+  g_free (server->user);
+  g_free (server->password_file);
+  g_free (server->token_file);
+  g_free (server->ca_file);
+}
+
+/* A secret file holds the secret and perhaps a final line break. */
+static char *
+read_secret (const char *path, const char *what, GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+  g_autoptr (GError) local_error = NULL;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "Cannot read the %s file (%s).",
+                   what, local_error->message);
+      return NULL;
+    }
+  while (length > 0 && (contents[length - 1] == '\n' || contents[length - 1] == '\r'))
+    contents[--length] = '\0';
+  if (length == 0 || strlen (contents) != length)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "The %s file %s is empty or not text.",
+                   what, path);
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
+int
+lb_cli_make_client (const char *command, LbCliServer *o, const char *url,
+                    LbDicomwebClient **client)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (url == NULL)
+    url = o->url;
+  if (url == NULL)
+    return lb_cli_usage (command, "--server URL is required.");
+  if ((o->user == NULL) != (o->password_file == NULL))
+    return lb_cli_usage (command, "--user and --password-file go together.");
+  if (o->token_file != NULL && o->user != NULL)
+    return lb_cli_usage (command, "use either --user or --token-file, not both.");
+  if (o->timeout != -1 && (o->timeout < 1 || o->timeout > 3600))
+    return lb_cli_usage (command, "--timeout must be between 1 and 3600 seconds.");
+  if (o->parallel != -1 && (o->parallel < 1 || o->parallel > 64))
+    return lb_cli_usage (command, "--parallel must be between 1 and 64.");
+
+  g_autoptr (LbServer) server = lb_server_new (url, &error);
+  if (server == NULL)
+    return lb_cli_fail_error (error);
+  if (o->user != NULL)
+    {
+      g_autofree char *password = read_secret (o->password_file, "password", &error);
+      if (password == NULL)
+        return lb_cli_fail_error (error);
+      lb_server_set_basic_auth (server, o->user, password);
+      explicit_bzero (password, strlen (password));
+    }
+  if (o->token_file != NULL)
+    {
+      g_autofree char *token = read_secret (o->token_file, "token", &error);
+      if (token == NULL)
+        return lb_cli_fail_error (error);
+      lb_server_set_bearer_token (server, token);
+      explicit_bzero (token, strlen (token));
+    }
+  lb_server_set_ca_file (server, o->ca_file);
+  lb_server_set_insecure (server, o->insecure);
+  if (o->timeout > 0)
+    {
+      lb_server_set_connect_timeout (server, (guint) o->timeout);
+      lb_server_set_low_speed_timeout (server, (guint) o->timeout);
+    }
+  if (o->parallel > 0)
+    lb_server_set_max_parallel (server, (guint) o->parallel);
+  *client = lb_dicomweb_client_new (server);
+  return LB_CLI_EXIT_OK;
+}
+
+void
+lb_cli_done (GObject *source, GAsyncResult *result, gpointer slot)
+{
+  *(GAsyncResult **) slot = g_object_ref (result);
+}
+
+GAsyncResult *
+lb_cli_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+int
+lb_cli_open_store (const char *dir, LbStore **store)
+{
+  g_autofree char *chosen = dir != NULL ? g_strdup (dir) : lb_store_get_default_dir ();
+  g_autoptr (GError) error = NULL;
+
+  *store = lb_store_open (chosen, &error);
+  if (*store == NULL)
+    return lb_cli_fail_error (error);
+  /* A note, not a failure: the command goes on with the rebuilt index. */
+  if (lb_store_get_recovered (*store))
+    lb_cli_fail ("The cache index was damaged; it was set aside and rebuilt from the files.");
+  return LB_CLI_EXIT_OK;
+}
+
 static void
 print_usage (FILE *out)
 {

@@ -8,6 +8,9 @@
 
 #include <glib.h>
 
+#include "lb-dicomweb-client.h"
+#include "lb-store.h"
+
 G_BEGIN_DECLS
 
 #define LB_CLI_EXIT_OK 0
@@ -24,6 +27,63 @@ int lb_cli_fail (const char *format, ...) G_GNUC_PRINTF (1, 2);
 int lb_cli_fail_error (const GError *error);
 /* Prints a usage error; returns LB_CLI_EXIT_USAGE. */
 int lb_cli_usage (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+/* How to reach an archive: the options every server command takes.  -1 means not
+ * given (the server's default applies). */
+typedef struct
+{
+  char *url;
+  char *user;
+  char *password_file;
+  char *token_file;
+  char *ca_file;
+  gboolean insecure;
+  int timeout;
+  int parallel;
+} LbCliServer;
+
+#define LB_CLI_SERVER_INIT { .timeout = -1, .parallel = -1 }
+
+#define LB_CLI_SERVER_ENTRIES(s, url_help)                                                    \
+  { "server", 0, 0, G_OPTION_ARG_STRING, &(s).url, url_help, "URL" },                         \
+  { "user", 0, 0, G_OPTION_ARG_STRING, &(s).user, "User name for HTTP basic auth", "NAME" },  \
+  { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &(s).password_file,                         \
+    "Read the password from FILE", "FILE" },                                                  \
+  { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &(s).token_file,                               \
+    "Read a bearer token from FILE", "FILE" },                                                \
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &(s).ca_file,                                     \
+    "Trust the CA certificates in FILE for this archive", "FILE" },                           \
+  { "insecure", 0, 0, G_OPTION_ARG_NONE, &(s).insecure,                                       \
+    "Do not check the archive's TLS certificate", NULL },                                     \
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &(s).timeout,                                          \
+    "Seconds to wait for a connection or for data (default 30)", "SECONDS" },                 \
+  { "parallel", 0, 0, G_OPTION_ARG_INT, &(s).parallel,                                        \
+    "Transfers at once (default 4)", "N" }
+
+void lb_cli_server_clear (LbCliServer *server);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LbCliServer, lb_cli_server_clear)
+
+/* A client for @url (NULL: the options' own --server); returns an exit status, and sets
+ * @client when it is LB_CLI_EXIT_OK. */
+int lb_cli_make_client (const char *command, LbCliServer *server, const char *url,
+                        LbDicomwebClient **client);
+
+/* The CLI has nothing else to do while a call runs: pass lb_cli_done and a slot as the
+ * callback and its data, then lb_cli_wait (&slot) runs the main context until the call
+ * has finished and returns its result. */
+void lb_cli_done (GObject *source, GAsyncResult *result, gpointer slot);
+GAsyncResult *lb_cli_wait (GAsyncResult **slot);
+
+/* The cache: --cache-dir, else $LB_CACHE_DIR, else $XDG_CACHE_HOME/lightbox. */
+#define LB_CLI_CACHE_DIR_ENTRY(dir)                                                         \
+  { "cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &(dir),                                       \
+    "The cache folder (default $LB_CACHE_DIR, else $XDG_CACHE_HOME/lightbox)", "DIR" }
+
+int lb_cli_open_store (const char *dir, LbStore **store);
+/* Stores a study from the archive into the cache, fetching only what it lacks, and
+ * prints what it did (--json: an object). */
+int lb_cli_cache_study (const char *command, LbCliServer *server, const char *dir,
+                        const char *study_uid, gboolean json);
 
 /* lb-cli-image.c */
 int lb_cli_info (int argc, char **argv);

@@ -293,6 +293,47 @@ class FetchTest(ArchiveTestCase):
         self.assertEqual(os.listdir(out), [])
 
 
+class CacheTest(ArchiveTestCase):
+    """fetch without --out stores into the cache; worklist --offline lists it."""
+
+    def test_fetch_stores_into_the_cache_and_the_offline_worklist_lists_it(self):
+        cache = self.scratch()
+        mr = self.study_named("PHANTOM^MR")
+        done = run_cli("fetch", "--server", self.url, "--cache-dir", cache, mr.uid)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertRegex(done.stdout, rf"^0 of 40 instances were cached already; fetched 40 ")
+
+        # Again: everything is there, nothing is fetched.
+        done = run_cli("fetch", "--server", self.url, "--cache-dir", cache, mr.uid)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertRegex(done.stdout, r"^40 of 40 instances were cached already; fetched 0 ")
+
+        # The offline worklist speaks the online one's JSON, without asking the archive
+        # (its --server points nowhere).
+        online = self.worklist("--patient-id", "LBPH-0003")
+        done = run_cli("worklist", "--offline", "--cache-dir", cache, "--json",
+                       "--server", "http://127.0.0.1:9/dicom-web")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        offline = json.loads(done.stdout)
+        self.assertEqual(len(offline), 1)
+        for key in ("study_instance_uid", "patient_name", "patient_id", "study_date",
+                    "accession_number", "modalities", "series_count", "instance_count"):
+            with self.subTest(key=key):
+                self.assertEqual(offline[0][key], online[0][key])
+
+        # Filters apply to the cache as they do online.
+        done = run_cli("worklist", "--offline", "--cache-dir", cache, "--json",
+                       "--modality", "CT")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(json.loads(done.stdout), [])
+
+    def test_series_needs_out(self):
+        mr = self.study_named("PHANTOM^MR")
+        done = run_cli("fetch", "--server", self.url, "--series", mr.uid, mr.uid)
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("--series needs --out", done.stderr)
+
+
 def new_instance(folder, patient_id, study_uid=None):
     """A copy of a pydicom test file that no archive has seen: new UIDs, given patient."""
     ds = pydicom.dcmread(os.path.join(common.PYDICOM_FILES, "CT_small.dcm"))

@@ -393,6 +393,13 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
                                : std::string ("not a DICOM file"));
           return nullptr;
         }
+      /* Without the DICM magic and without a clean read, it is most likely not DICOM at all
+       * (a text file whose first bytes read as an absurd length, say). */
+      if (!has_magic && (!ok || refused || overran))
+        {
+          set_error (status, message, LB_GDCM_ERR_NOT_DICOM, "not a DICOM file");
+          return nullptr;
+        }
       /* Inflating reads whole blocks, so the last read of a deflated file is always short;
        * zlib itself reports a cut deflate stream. */
       if (refused || (overran && !deflated))
@@ -404,8 +411,7 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
         }
       if (!ok)
         {
-          set_error (status, message, has_magic ? LB_GDCM_ERR_CORRUPT : LB_GDCM_ERR_NOT_DICOM,
-                     has_magic ? "the DICOM structure is broken" : "not a DICOM file");
+          set_error (status, message, LB_GDCM_ERR_CORRUPT, "the DICOM structure is broken");
           return nullptr;
         }
       /* The stream is gone after this call; everything needed has been read. */

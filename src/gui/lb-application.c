@@ -22,10 +22,19 @@ struct _LbApplication
   GSettings *settings;
   LbKeymap *keymap;
   LbFrameCache *cache;
+  LbStore *store;
   char *server_override;
 };
 
 G_DEFINE_FINAL_TYPE (LbApplication, lb_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
 
 static void
 lb_application_dispose (GObject *object)
@@ -35,6 +44,7 @@ lb_application_dispose (GObject *object)
   g_clear_object (&self->keymap);
   g_clear_object (&self->settings);
   g_clear_object (&self->cache);
+  g_clear_object (&self->store);
   g_clear_pointer (&self->server_override, g_free);
 
   G_OBJECT_CLASS (lb_application_parent_class)->dispose (object);
@@ -150,6 +160,78 @@ static const GActionEntry app_actions[] = {
 };
 
 static void
+lb_application_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, LB_APPLICATION (object)->store);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quota_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (!lb_store_set_quota (LB_STORE (source), *(guint64 *) data, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_quota_set (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("the cache quota could not be set: %s", error->message);
+}
+
+/* The quota lives in the store's index too, where the command-line tool reads it. */
+static void
+apply_quota (LbApplication *self)
+{
+  if (self->store == NULL)
+    return;
+
+  guint64 *quota = g_new (guint64, 1);
+  *quota = g_settings_get_uint64 (self->settings, "cache-quota-bytes");
+  g_autoptr (GTask) task = g_task_new (self->store, NULL, on_quota_set, NULL);
+  g_task_set_task_data (task, quota, g_free);
+  g_task_run_in_thread (task, quota_thread);
+}
+
+static void
+on_quota_changed (GSettings *settings, const char *key, LbApplication *self)
+{
+  apply_quota (self);
+}
+
+static void
+on_store_opened (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (LbApplication) self = data;
+  g_autoptr (GError) error = NULL;
+
+  self->store = lb_store_open_finish (result, &error);
+  if (self->store == NULL)
+    {
+      /* The workstation still reads from the archive and from files, without a cache. */
+      g_warning ("the cache cannot be opened: %s", error->message);
+      return;
+    }
+  apply_quota (self);
+  g_signal_connect_object (self->settings, "changed::cache-quota-bytes",
+                           G_CALLBACK (on_quota_changed), self, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STORE]);
+}
+
+static void
 lb_application_startup (GApplication *app)
 {
   LbApplication *self = LB_APPLICATION (app);
@@ -165,6 +247,9 @@ lb_application_startup (GApplication *app)
   self->settings = g_settings_new (APP_ID);
   self->keymap = lb_keymap_new (self->settings);
   self->cache = lb_frame_cache_new (DECODED_CACHE_BYTES, RENDERED_CACHE_BYTES);
+
+  g_autofree char *dir = lb_store_get_default_dir ();
+  lb_store_open_async (dir, NULL, on_store_opened, g_object_ref (self));
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
 }
@@ -176,10 +261,16 @@ lb_application_class_init (LbApplicationClass *klass)
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
   object_class->dispose = lb_application_dispose;
+  object_class->get_property = lb_application_get_property;
   app_class->startup = lb_application_startup;
   app_class->activate = lb_application_activate;
   app_class->open = lb_application_open;
   app_class->handle_local_options = lb_application_handle_local_options;
+
+  props[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, LB_TYPE_STORE,
+                                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                                           G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
 static void
@@ -225,6 +316,13 @@ lb_application_get_frame_cache (LbApplication *self)
 {
   g_return_val_if_fail (LB_IS_APPLICATION (self), NULL);
   return self->cache;
+}
+
+LbStore *
+lb_application_get_store (LbApplication *self)
+{
+  g_return_val_if_fail (LB_IS_APPLICATION (self), NULL);
+  return self->store;
 }
 
 const char *

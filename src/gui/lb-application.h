@@ -10,6 +10,7 @@
 
 #include "lb-frame-cache.h"
 #include "lb-keymap.h"
+#include "lb-store.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,9 @@ LbApplication *lb_application_new (void);
 GSettings *lb_application_get_settings (LbApplication *self);
 LbKeymap *lb_application_get_keymap (LbApplication *self);
 LbFrameCache *lb_application_get_frame_cache (LbApplication *self);
+/* The local store (cache, imported studies), opened in the background at startup:
+ * NULL until then, or when it cannot be opened ("store" is notified). */
+LbStore *lb_application_get_store (LbApplication *self);
 /* The archive given with --server for this run, or NULL. */
 const char *lb_application_get_server_override (LbApplication *self);
 

@@ -82,6 +82,7 @@ worklist_action (GtkWidget *widget, const char *name, GVariant *param)
    * keeps the decoded frames for a quick return. */
   cancel_load (self);
   lb_reading_page_set_study (self->reading, NULL);
+  lb_worklist_page_close_study (self->worklist);
   show_worklist (self);
 }
 
@@ -296,6 +297,7 @@ on_paths_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
             failed, lb_loaded_study_get_first_error (study));
           lb_main_window_show_message (data->self, message);
         }
+      lb_worklist_page_import (data->self->worklist, (const char *const *) data->paths);
     }
   open_data_free (data);
 }

@@ -11,11 +11,8 @@
 #include "lb-server-config.h"
 #include "lb-study-format.h"
 #include "lb-worklist-filter.h"
+#include "lb-worklist.h"
 
-/* Enough for a night's worklist and a week of history on a busy archive. */
-#define WORKLIST_LIMIT 10000
-#define REFRESH_SECONDS 60
-#define OFFLINE_RETRY_SECONDS 15
 
 struct _LbWorklistPage
 {
@@ -47,8 +44,7 @@ struct _LbWorklistPage
   LbApplication *app;
   GSettings *settings;
 
-  GListStore *items;
-  GHashTable *by_uid;               /* uid -> LbWorklistItem, kept across refreshes */
+  LbWorklist *worklist;
   LbWorklistFilter *filter;
   GtkFilter *gtk_filter;
   GtkFilterListModel *filtered;
@@ -58,9 +54,6 @@ struct _LbWorklistPage
 
   GListStore *servers;              /* LbServerConfig */
   LbDicomwebClient *client;
-  GCancellable *refresh_cancellable;
-  guint refresh_timer;
-  gboolean offline;
   gboolean restoring;
 
   /* GTK 4.8 cannot say which column the view sorts by: each column's sorter notes
@@ -92,14 +85,11 @@ lb_worklist_page_dispose (GObject *object)
 {
   LbWorklistPage *self = LB_WORKLIST_PAGE (object);
 
-  if (self->refresh_cancellable != NULL)
-    g_cancellable_cancel (self->refresh_cancellable);
-  g_clear_object (&self->refresh_cancellable);
-  g_clear_handle_id (&self->refresh_timer, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_WORKLIST_PAGE);
   g_clear_object (&self->selection);
-  g_clear_object (&self->items);
-  g_clear_pointer (&self->by_uid, g_hash_table_unref);
+  if (self->worklist != NULL)
+    g_signal_handlers_disconnect_by_data (self->worklist, self);
+  g_clear_object (&self->worklist);
   g_clear_object (&self->client);
   g_clear_object (&self->servers);
   g_clear_object (&self->settings);
@@ -126,7 +116,7 @@ lb_worklist_page_get_property (GObject *object, guint prop_id, GValue *value, GP
   switch (prop_id)
     {
     case PROP_OFFLINE:
-      g_value_set_boolean (value, self->offline);
+      g_value_set_boolean (value, lb_worklist_page_get_offline (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -139,12 +129,12 @@ static void
 update_count (LbWorklistPage *self)
 {
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
-  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->items));
+  guint total = g_list_model_get_n_items (gtk_filter_list_model_get_model (self->filtered));
   g_autofree char *text = g_strdup_printf (
     g_dngettext (GETTEXT_PACKAGE, "%u of %u study", "%u of %u studies", total), shown, total);
 
   gtk_label_set_label (self->count, text);
-  if (self->client == NULL && total == 0)
+  if (self->client == NULL && lb_application_get_store (self->app) == NULL && total == 0)
     gtk_stack_set_visible_child_name (self->stack, "no-archive");
   else if (shown == 0 && total > 0)
     gtk_stack_set_visible_child_name (self->stack, "empty");
@@ -252,9 +242,10 @@ update_modalities (LbWorklistPage *self)
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *wanted = g_settings_get_string (self->settings, "worklist-modality");
 
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->items)); i++)
+  GListModel *items = gtk_filter_list_model_get_model (self->filtered);
+  for (guint i = 0; items != NULL && i < g_list_model_get_n_items (items); i++)
     {
-      g_autoptr (LbWorklistItem) item = g_list_model_get_item (G_LIST_MODEL (self->items), i);
+      g_autoptr (LbWorklistItem) item = g_list_model_get_item (items, i);
       const char *const *modalities = lb_study_get_modalities (lb_worklist_item_get_study (item));
       for (guint k = 0; modalities[k] != NULL; k++)
         g_hash_table_add (seen, (gpointer) g_intern_string (modalities[k]));
@@ -382,9 +373,9 @@ set_column_sort (LbWorklistPage *self, const char *name, GCompareDataFunc compar
 static void
 remember_sort (LbWorklistPage *self)
 {
-  GListModel *items = G_LIST_MODEL (self->items);
+  GListModel *items = gtk_filter_list_model_get_model (self->filtered);
 
-  if (self->restoring || g_list_model_get_n_items (items) < 1)
+  if (self->restoring || items == NULL || g_list_model_get_n_items (items) < 1)
     return;
   g_autoptr (GObject) item = g_list_model_get_item (items, 0);
   self->probing = TRUE;
@@ -419,84 +410,36 @@ restore_sort (LbWorklistPage *self)
 
 /* ---- the archive --------------------------------------------------------------- */
 
-static void schedule_refresh (LbWorklistPage *self, guint seconds);
-
 static void
-set_offline (LbWorklistPage *self, gboolean offline)
+on_offline_changed (LbWorklist *worklist, GParamSpec *pspec, LbWorklistPage *self)
 {
-  if (self->offline == offline)
-    return;
-  self->offline = offline;
+  if (lb_worklist_get_offline (worklist))
+    g_message ("worklist: %s", lb_worklist_get_last_error (worklist));
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OFFLINE]);
 }
 
-void
-lb_worklist_page_set_studies (LbWorklistPage *self, GListModel *studies)
+static void
+on_rows_changed (GListModel *rows, guint position, guint removed, guint added,
+                 LbWorklistPage *self)
 {
-  g_return_if_fail (LB_IS_WORKLIST_PAGE (self));
-  g_return_if_fail (G_IS_LIST_MODEL (studies));
-
-  guint n = g_list_model_get_n_items (studies);
-  g_autoptr (GPtrArray) rows = g_ptr_array_new_full (n, g_object_unref);
-  g_autoptr (GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                        g_object_unref);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (LbStudy) study = g_list_model_get_item (studies, i);
-      const char *uid = lb_study_get_study_instance_uid (study);
-      LbWorklistItem *old = g_hash_table_lookup (self->by_uid, uid);
-      g_autoptr (LbWorklistItem) item = lb_worklist_item_new (study);
-
-      /* What this workstation knows outlives the archive's new description. */
-      if (old != NULL)
-        {
-          lb_worklist_item_set_status (item, lb_worklist_item_get_status (old));
-          lb_worklist_item_set_cache (item, lb_worklist_item_get_cache_state (old),
-                                      lb_worklist_item_get_cache_progress (old));
-        }
-      if (g_hash_table_contains (kept, uid))
-        continue;
-      g_hash_table_insert (kept, (gpointer) lb_worklist_item_get_study_instance_uid (item),
-                           g_object_ref (item));
-      g_ptr_array_add (rows, g_steal_pointer (&item));
-    }
-
-  g_hash_table_unref (self->by_uid);
-  self->by_uid = g_steal_pointer (&kept);
-  g_list_store_splice (self->items, 0, g_list_model_get_n_items (G_LIST_MODEL (self->items)),
-                       rows->pdata, rows->len);
-  update_modalities (self);
-  update_count (self);
+  /* Refreshes replace every row: modalities seen may change. */
+  if (removed != added || position == 0)
+    update_modalities (self);
 }
 
-static void
-on_studies (GObject *source, GAsyncResult *result, gpointer data)
+void
+lb_worklist_page_set_items (LbWorklistPage *self, GListModel *items)
 {
-  LbWorklistPage *self = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GListModel) studies = lb_dicomweb_client_search_studies_finish (
-    LB_DICOMWEB_CLIENT (source), result, &error);
+  g_return_if_fail (LB_IS_WORKLIST_PAGE (self));
+  g_return_if_fail (G_IS_LIST_MODEL (items));
 
-  if (studies == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_object_unref (self);
-      return;
-    }
-  g_clear_object (&self->refresh_cancellable);
-  if (studies == NULL)
-    {
-      g_message ("worklist: %s", error->message);
-      set_offline (self, TRUE);
-      schedule_refresh (self, OFFLINE_RETRY_SECONDS);
-    }
-  else
-    {
-      set_offline (self, FALSE);
-      lb_worklist_page_set_studies (self, studies);
-      schedule_refresh (self, REFRESH_SECONDS);
-    }
-  g_object_unref (self);
+  GListModel *old = gtk_filter_list_model_get_model (self->filtered);
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, on_rows_changed, self);
+  gtk_filter_list_model_set_model (self->filtered, items);
+  g_signal_connect_object (items, "items-changed", G_CALLBACK (on_rows_changed), self, 0);
+  update_modalities (self);
+  update_count (self);
 }
 
 void
@@ -504,49 +447,20 @@ lb_worklist_page_refresh (LbWorklistPage *self)
 {
   g_return_if_fail (LB_IS_WORKLIST_PAGE (self));
 
-  g_clear_handle_id (&self->refresh_timer, g_source_remove);
-  if (self->client == NULL)
-    {
-      update_count (self);
-      return;
-    }
-  if (self->refresh_cancellable != NULL)
-    g_cancellable_cancel (self->refresh_cancellable);
-  g_clear_object (&self->refresh_cancellable);
-  self->refresh_cancellable = g_cancellable_new ();
-
-  g_autoptr (LbQidoQuery) query = lb_qido_query_new ();
-  lb_qido_query_set_limit (query, WORKLIST_LIMIT);
-  /* Archives need not return these unless asked (Orthanc leaves out the description). */
-  lb_qido_query_add_include_field (query, "StudyDescription");
-  lb_qido_query_add_include_field (query, "ModalitiesInStudy");
-  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedSeries");
-  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedInstances");
-  lb_qido_query_add_include_field (query, "PatientBirthDate");
-  lb_qido_query_add_include_field (query, "PatientSex");
-  lb_dicomweb_client_search_studies_async (self->client, query, self->refresh_cancellable,
-                                           on_studies, g_object_ref (self));
-}
-
-static gboolean
-on_refresh_timer (gpointer data)
-{
-  LbWorklistPage *self = data;
-
-  self->refresh_timer = 0;
-  lb_worklist_page_refresh (self);
-  return G_SOURCE_REMOVE;
+  if (self->worklist != NULL)
+    lb_worklist_refresh (self->worklist);
+  update_count (self);
 }
 
 static void
-schedule_refresh (LbWorklistPage *self, guint seconds)
+on_prefetch_count (GSettings *settings, const char *key, LbWorklistPage *self)
 {
-  g_clear_handle_id (&self->refresh_timer, g_source_remove);
-  self->refresh_timer = g_timeout_add_seconds (seconds, on_refresh_timer, self);
+  if (self->worklist != NULL)
+    lb_worklist_set_prefetch_count (self->worklist, g_settings_get_uint (settings, key));
 }
 
-/* The archive chosen in the switcher: the --server of this run first, then those of
- * the preferences. */
+/* The worklist of the archive chosen in the switcher (the --server of this run first,
+ * then those of the preferences), with what the store knows. */
 static void
 connect_current (LbWorklistPage *self)
 {
@@ -575,9 +489,15 @@ connect_current (LbWorklistPage *self)
   if (server != NULL)
     self->client = lb_dicomweb_client_new (server);
 
-  set_offline (self, FALSE);
-  g_list_store_remove_all (self->items);
-  g_hash_table_remove_all (self->by_uid);
+  if (self->worklist != NULL)
+    g_signal_handlers_disconnect_by_data (self->worklist, self);
+  g_clear_object (&self->worklist);
+  self->worklist = lb_worklist_new (lb_application_get_store (self->app), self->client);
+  g_signal_connect (self->worklist, "notify::offline", G_CALLBACK (on_offline_changed), self);
+  lb_worklist_set_prefetch_count (self->worklist,
+                                  g_settings_get_uint (self->settings, "prefetch-count"));
+  lb_worklist_page_set_items (self, lb_worklist_get_items (self->worklist));
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OFFLINE]);
   lb_worklist_page_refresh (self);
 }
 
@@ -586,6 +506,12 @@ on_server_selected (GtkDropDown *switcher, GParamSpec *pspec, LbWorklistPage *se
 {
   if (!self->restoring)
     connect_current (self);
+}
+
+static void
+on_store_ready (LbApplication *app, GParamSpec *pspec, LbWorklistPage *self)
+{
+  connect_current (self);
 }
 
 static void
@@ -632,24 +558,15 @@ on_servers_changed (GSettings *settings, const char *key, LbWorklistPage *self)
 
 /* ---- opening ------------------------------------------------------------------- */
 
-typedef struct
-{
-  LbWorklistPage *self;
-  LbWorklistItem *item;
-} Loading;
-
 static void
 on_study_loaded (GObject *source, GAsyncResult *result, gpointer data)
 {
-  Loading *loading = data;
+  g_autoptr (LbWorklistPage) self = data;
   g_autoptr (GError) error = NULL;
 
-  if (!lb_loaded_study_load_dicomweb_finish (LB_LOADED_STUDY (source), result, &error) &&
+  if (!lb_worklist_open_study_finish (LB_WORKLIST (source), result, &error) &&
       !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_signal_emit (loading->self, signals[ERROR], 0, error);
-  g_object_unref (loading->self);
-  g_object_unref (loading->item);
-  g_free (loading);
+    g_signal_emit (self, signals[ERROR], 0, error);
 }
 
 LbLoadedStudy *
@@ -658,26 +575,43 @@ lb_worklist_page_load_study (LbWorklistPage *self, LbWorklistItem *item, GCancel
   g_return_val_if_fail (LB_IS_WORKLIST_PAGE (self), NULL);
   g_return_val_if_fail (LB_IS_WORKLIST_ITEM (item), NULL);
 
-  LbLoadedStudy *study = lb_loaded_study_new ();
-  lb_loaded_study_set_frame_cache (study, lb_application_get_frame_cache (self->app));
-  lb_loaded_study_set_study (study, lb_worklist_item_get_study (item));
-  if (lb_worklist_item_get_images (item) > 0)
-    lb_loaded_study_set_expected (study, (guint) lb_worklist_item_get_images (item));
-
+  lb_worklist_page_close_study (self);
   g_free (self->last_opened);
   self->last_opened = g_strdup (lb_worklist_item_get_study_instance_uid (item));
-  if (lb_worklist_item_get_status (item) == LB_WORKLIST_STATUS_UNREAD)
-    lb_worklist_item_set_status (item, LB_WORKLIST_STATUS_OPENED);
+  return lb_worklist_open_study (self->worklist, item, lb_application_get_frame_cache (self->app),
+                                 cancellable, on_study_loaded, g_object_ref (self));
+}
 
-  if (self->client == NULL)
-    return study;
-  Loading *loading = g_new0 (Loading, 1);
-  loading->self = g_object_ref (self);
-  loading->item = g_object_ref (item);
-  lb_loaded_study_load_dicomweb_async (study, self->client,
-                                       lb_worklist_item_get_study_instance_uid (item), NULL, NULL,
-                                       NULL, cancellable, on_study_loaded, loading);
-  return study;
+void
+lb_worklist_page_close_study (LbWorklistPage *self)
+{
+  g_return_if_fail (LB_IS_WORKLIST_PAGE (self));
+
+  if (self->last_opened != NULL && self->worklist != NULL)
+    lb_worklist_close_study (self->worklist, self->last_opened);
+}
+
+static void
+on_imported (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (LbWorklistPage) self = data;
+  g_auto (LbImportSummary) summary = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  if (!lb_store_import_finish (LB_STORE (source), result, &summary, &error))
+    g_signal_emit (self, signals[ERROR], 0, error);
+}
+
+void
+lb_worklist_page_import (LbWorklistPage *self, const char *const *paths)
+{
+  g_return_if_fail (LB_IS_WORKLIST_PAGE (self));
+
+  LbStore *store = lb_application_get_store (self->app);
+  if (store == NULL)
+    return;
+  for (guint i = 0; paths[i] != NULL; i++)
+    lb_store_import_async (store, paths[i], NULL, on_imported, g_object_ref (self));
 }
 
 static void
@@ -839,12 +773,9 @@ lb_worklist_page_init (LbWorklistPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->items = g_list_store_new (LB_TYPE_WORKLIST_ITEM);
-  self->by_uid = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->filter = lb_worklist_filter_new ();
   self->gtk_filter = GTK_FILTER (gtk_custom_filter_new (filter_item, self, NULL));
-  self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->items)),
-                                              self->gtk_filter);
+  self->filtered = gtk_filter_list_model_new (NULL, self->gtk_filter);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
                                           g_object_ref (gtk_column_view_get_sorter (self->view)));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
@@ -925,6 +856,9 @@ lb_worklist_page_new (LbApplication *app)
                            G_CALLBACK (on_server_selected), self, 0);
   g_signal_connect_object (self->settings, "changed::servers", G_CALLBACK (on_servers_changed),
                            self, 0);
+  g_signal_connect_object (self->settings, "changed::prefetch-count",
+                           G_CALLBACK (on_prefetch_count), self, 0);
+  g_signal_connect_object (app, "notify::store", G_CALLBACK (on_store_ready), self, 0);
   load_servers (self);
   return self;
 }
@@ -940,7 +874,7 @@ gboolean
 lb_worklist_page_get_offline (LbWorklistPage *self)
 {
   g_return_val_if_fail (LB_IS_WORKLIST_PAGE (self), FALSE);
-  return self->offline;
+  return self->worklist != NULL && lb_worklist_get_offline (self->worklist);
 }
 
 GListModel *

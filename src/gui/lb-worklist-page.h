@@ -27,17 +27,22 @@ gboolean lb_worklist_page_get_offline (LbWorklistPage *self);
 /* Asks the archive again. */
 void lb_worklist_page_refresh (LbWorklistPage *self);
 
-/* Starts loading @item's study from the archive (what arrives is shown as it comes). */
+/* Starts loading @item's study, from the cache or the archive (what arrives is shown as
+ * it comes); the study opened before is closed. */
 LbLoadedStudy *lb_worklist_page_load_study (LbWorklistPage *self, LbWorklistItem *item,
                                             GCancellable *cancellable);
+/* The reader left the last study opened. */
+void lb_worklist_page_close_study (LbWorklistPage *self);
+/* Copies files and folders opened from disk into the local store, as local studies. */
+void lb_worklist_page_import (LbWorklistPage *self, const char *const *paths);
 /* Opens the study @delta rows after the last one opened, as the worklist is sorted and
  * filtered now; FALSE past either end. */
 gboolean lb_worklist_page_open_adjacent (LbWorklistPage *self, int delta);
 
 /* The rows shown, after search and filters (for tests and benchmarks). */
 GListModel *lb_worklist_page_get_shown (LbWorklistPage *self);
-/* Replaces the rows with @studies (LbStudy), as a refresh would. */
-void lb_worklist_page_set_studies (LbWorklistPage *self, GListModel *studies);
+/* Shows @items (LbWorklistItem) instead of the archive's worklist (benchmarks). */
+void lb_worklist_page_set_items (LbWorklistPage *self, GListModel *items);
 /* Types @text into the search. */
 void lb_worklist_page_set_search (LbWorklistPage *self, const char *text);
 

@@ -56,7 +56,9 @@ class Run(unittest.TestCase):
         self.assertFalse(common.port_open(port))
 
     def test_seeds_pydicom_counting_what_orthanc_refuses(self):
-        done = common.archive("run", "--seed", "pydicom", "--", "true")
+        # pydicom's SC_rgb_jpeg.dcm claims a 1.3 GB element and Orthanc takes seconds to
+        # refuse it, many more while other suites load the machine.
+        done = common.archive("run", "--seed", "pydicom", "--", "true", timeout=300)
         seeded = re.search(r"pydicom: seeded (\d+) instances, (\d+) refused", done.stderr)
         self.assertIsNotNone(seeded, done.stderr)
         stored, refused = int(seeded[1]), int(seeded[2])

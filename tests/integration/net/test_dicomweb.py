@@ -217,7 +217,7 @@ class WorklistTest(ArchiveTestCase):
                      ["worklist", "--server", self.url, "--limit", "-1"],
                      ["worklist", "--server", self.url, "--user", "u"],
                      ["worklist", "--server", self.url, "--timeout", "0"],
-                     ["fetch", "--server", self.url, "1.2.3"],
+                     ["fetch", "--server", self.url, "--series", "1.2.3", "1.2.3"],
                      ["fetch", "--server", self.url, "--out", "/tmp/x", "not/a/uid"],
                      ["push", "--server", self.url]):
             with self.subTest(args=args):

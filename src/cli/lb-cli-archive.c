@@ -74,16 +74,6 @@ compare_studies (gconstpointer a, gconstpointer b, gpointer user_data)
 }
 
 static void
-add_string (JsonBuilder *b, const char *key, const char *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_count (JsonBuilder *b, const char *key, int value)
 {
   json_builder_set_member_name (b, key);
@@ -105,18 +95,18 @@ print_json (GPtrArray *studies)
       const char *const *modalities = lb_study_get_modalities (study);
 
       json_builder_begin_object (b);
-      add_string (b, "study_instance_uid", lb_study_get_study_instance_uid (study));
-      add_string (b, "patient_name", lb_study_get_patient_name (study));
-      add_string (b, "patient_id", lb_study_get_patient_id (study));
-      add_string (b, "study_date", lb_study_get_study_date (study));
-      add_string (b, "study_time", lb_study_get_study_time (study));
-      add_string (b, "accession_number", lb_study_get_accession_number (study));
+      lb_cli_json_add_string (b, "study_instance_uid", lb_study_get_study_instance_uid (study));
+      lb_cli_json_add_string (b, "patient_name", lb_study_get_patient_name (study));
+      lb_cli_json_add_string (b, "patient_id", lb_study_get_patient_id (study));
+      lb_cli_json_add_string (b, "study_date", lb_study_get_study_date (study));
+      lb_cli_json_add_string (b, "study_time", lb_study_get_study_time (study));
+      lb_cli_json_add_string (b, "accession_number", lb_study_get_accession_number (study));
       json_builder_set_member_name (b, "modalities");
       json_builder_begin_array (b);
       for (guint m = 0; modalities[m] != NULL; m++)
         json_builder_add_string_value (b, modalities[m]);
       json_builder_end_array (b);
-      add_string (b, "study_description", lb_study_get_study_description (study));
+      lb_cli_json_add_string (b, "study_description", lb_study_get_study_description (study));
       add_count (b, "series_count", lb_study_get_series_count (study));
       add_count (b, "instance_count", lb_study_get_instance_count (study));
       json_builder_end_object (b);

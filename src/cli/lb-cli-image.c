@@ -18,20 +18,10 @@
 /* ---- info ------------------------------------------------------------------------ */
 
 static void
-add_string (JsonBuilder *b, const char *key, const char *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_attribute_string (JsonBuilder *b, LbDicomFile *file, const char *key, guint32 tag)
 {
   g_autofree char *value = lb_dicom_file_dup_string (file, NULL, tag);
-  add_string (b, key, value);
+  lb_cli_json_add_string (b, key, value);
 }
 
 static void
@@ -81,14 +71,14 @@ static void
 describe_json (JsonBuilder *b, LbDicomFile *file, const LbImageInfo *info)
 {
   json_builder_begin_object (b);
-  add_string (b, "file", lb_dicom_file_get_name (file));
-  add_string (b, "sop_instance_uid", lb_dicom_file_get_sop_instance_uid (file));
+  lb_cli_json_add_string (b, "file", lb_dicom_file_get_name (file));
+  lb_cli_json_add_string (b, "sop_instance_uid", lb_dicom_file_get_sop_instance_uid (file));
   add_attribute_string (b, file, "series_instance_uid", LB_TAG_SERIES_INSTANCE_UID);
   add_attribute_string (b, file, "study_instance_uid", LB_TAG_STUDY_INSTANCE_UID);
-  add_string (b, "sop_class_uid", lb_dicom_file_get_sop_class_uid (file));
+  lb_cli_json_add_string (b, "sop_class_uid", lb_dicom_file_get_sop_class_uid (file));
   add_attribute_string (b, file, "modality", LB_TAG_MODALITY);
-  add_string (b, "transfer_syntax", lb_dicom_file_get_transfer_syntax (file));
-  add_string (b, "kind", lb_dicom_file_describe_kind (file));
+  lb_cli_json_add_string (b, "transfer_syntax", lb_dicom_file_get_transfer_syntax (file));
+  lb_cli_json_add_string (b, "kind", lb_dicom_file_describe_kind (file));
   json_builder_set_member_name (b, "is_image");
   json_builder_add_boolean_value (b, info != NULL);
 
@@ -96,7 +86,7 @@ describe_json (JsonBuilder *b, LbDicomFile *file, const LbImageInfo *info)
   add_int (b, "columns", info != NULL, info ? info->columns : 0);
   add_int (b, "frames", info != NULL, info ? info->frames : 0);
   add_int (b, "samples_per_pixel", info != NULL, info ? info->samples_per_pixel : 0);
-  add_string (b, "photometric", info ? lb_photometric_to_string (info->photometric) : NULL);
+  lb_cli_json_add_string (b, "photometric", info ? lb_photometric_to_string (info->photometric) : NULL);
   add_int (b, "bits_allocated", info != NULL, info ? info->bits_allocated : 0);
   add_int (b, "bits_stored", info != NULL, info ? info->bits_stored : 0);
   add_int (b, "pixel_representation", info != NULL, info ? info->is_signed : 0);
@@ -107,8 +97,8 @@ describe_json (JsonBuilder *b, LbDicomFile *file, const LbImageInfo *info)
     }
   else
     {
-      add_string (b, "rescale_slope", NULL);
-      add_string (b, "rescale_intercept", NULL);
+      lb_cli_json_add_string (b, "rescale_slope", NULL);
+      lb_cli_json_add_string (b, "rescale_intercept", NULL);
     }
   add_numbers (b, file, "window_center", LB_TAG_WINDOW_CENTER, TRUE);
   add_numbers (b, file, "window_width", LB_TAG_WINDOW_WIDTH, TRUE);

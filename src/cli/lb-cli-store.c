@@ -63,16 +63,6 @@ parse_size (const char *text, guint64 *bytes)
 }
 
 static void
-add_string (JsonBuilder *b, const char *key, const char *value)
-{
-  json_builder_set_member_name (b, key);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 add_int (JsonBuilder *b, const char *key, gint64 value)
 {
   json_builder_set_member_name (b, key);
@@ -94,7 +84,7 @@ add_time (JsonBuilder *b, const char *key, gint64 usec)
                                         : NULL;
   g_autofree char *text = time != NULL ? g_date_time_format_iso8601 (time) : NULL;
 
-  add_string (b, key, text);
+  lb_cli_json_add_string (b, key, text);
 }
 
 static void
@@ -143,18 +133,18 @@ print_studies_json (GListModel *entries)
       int expected = lb_worklist_entry_get_expected_instances (e);
 
       json_builder_begin_object (b);
-      add_string (b, "study_instance_uid", lb_worklist_entry_get_study_instance_uid (e));
-      add_string (b, "patient_name", lb_worklist_entry_get_patient_name (e));
-      add_string (b, "patient_id", lb_worklist_entry_get_patient_id (e));
-      add_string (b, "study_date", lb_worklist_entry_get_study_date (e));
-      add_string (b, "study_time", lb_worklist_entry_get_study_time (e));
-      add_string (b, "accession_number", lb_worklist_entry_get_accession_number (e));
+      lb_cli_json_add_string (b, "study_instance_uid", lb_worklist_entry_get_study_instance_uid (e));
+      lb_cli_json_add_string (b, "patient_name", lb_worklist_entry_get_patient_name (e));
+      lb_cli_json_add_string (b, "patient_id", lb_worklist_entry_get_patient_id (e));
+      lb_cli_json_add_string (b, "study_date", lb_worklist_entry_get_study_date (e));
+      lb_cli_json_add_string (b, "study_time", lb_worklist_entry_get_study_time (e));
+      lb_cli_json_add_string (b, "accession_number", lb_worklist_entry_get_accession_number (e));
       json_builder_set_member_name (b, "modalities");
       json_builder_begin_array (b);
       for (guint m = 0; modalities[m] != NULL; m++)
         json_builder_add_string_value (b, modalities[m]);
       json_builder_end_array (b);
-      add_string (b, "study_description", lb_worklist_entry_get_study_description (e));
+      lb_cli_json_add_string (b, "study_description", lb_worklist_entry_get_study_description (e));
       add_int (b, "series_count", lb_worklist_entry_get_series_count (e));
       add_int (b, "instance_count", lb_worklist_entry_get_cached_instances (e));
       add_int (b, "bytes", (gint64) lb_worklist_entry_get_bytes (e));
@@ -164,7 +154,7 @@ print_studies_json (GListModel *entries)
         json_builder_add_int_value (b, expected);
       else
         json_builder_add_null_value (b);
-      add_string (b, "reading_state",
+      lb_cli_json_add_string (b, "reading_state",
                   lb_reading_state_to_string (lb_worklist_entry_get_reading_state (e)));
       add_bool (b, "pinned", lb_worklist_entry_get_pinned (e));
       add_bool (b, "local", lb_worklist_entry_get_local (e));
@@ -289,14 +279,14 @@ cache_show (int argc, char **argv)
           continue;
         }
       json_builder_begin_object (b);
-      add_string (b, "series_instance_uid", lb_cached_instance_get_series_instance_uid (instance));
-      add_string (b, "sop_instance_uid", lb_cached_instance_get_sop_instance_uid (instance));
-      add_string (b, "sop_class_uid", lb_cached_instance_get_sop_class_uid (instance));
-      add_string (b, "transfer_syntax_uid", lb_cached_instance_get_transfer_syntax_uid (instance));
-      add_string (b, "modality", lb_cached_instance_get_modality (instance));
+      lb_cli_json_add_string (b, "series_instance_uid", lb_cached_instance_get_series_instance_uid (instance));
+      lb_cli_json_add_string (b, "sop_instance_uid", lb_cached_instance_get_sop_instance_uid (instance));
+      lb_cli_json_add_string (b, "sop_class_uid", lb_cached_instance_get_sop_class_uid (instance));
+      lb_cli_json_add_string (b, "transfer_syntax_uid", lb_cached_instance_get_transfer_syntax_uid (instance));
+      lb_cli_json_add_string (b, "modality", lb_cached_instance_get_modality (instance));
       add_int (b, "series_number", lb_cached_instance_get_series_number (instance));
       add_int (b, "instance_number", lb_cached_instance_get_instance_number (instance));
-      add_string (b, "path", lb_cached_instance_get_path (instance));
+      lb_cli_json_add_string (b, "path", lb_cached_instance_get_path (instance));
       add_int (b, "bytes", (gint64) lb_cached_instance_get_size (instance));
       json_builder_end_object (b);
     }
@@ -640,13 +630,13 @@ print_outbox_json (GListModel *items)
 
       json_builder_begin_object (b);
       add_int (b, "id", lb_outbox_item_get_id (item));
-      add_string (b, "sop_instance_uid", lb_outbox_item_get_sop_instance_uid (item));
-      add_string (b, "study_instance_uid", lb_outbox_item_get_study_instance_uid (item));
-      add_string (b, "destination", lb_outbox_item_get_destination (item));
-      add_string (b, "kind", lb_outbox_item_get_kind (item));
-      add_string (b, "state", lb_outbox_state_to_string (lb_outbox_item_get_state (item)));
+      lb_cli_json_add_string (b, "sop_instance_uid", lb_outbox_item_get_sop_instance_uid (item));
+      lb_cli_json_add_string (b, "study_instance_uid", lb_outbox_item_get_study_instance_uid (item));
+      lb_cli_json_add_string (b, "destination", lb_outbox_item_get_destination (item));
+      lb_cli_json_add_string (b, "kind", lb_outbox_item_get_kind (item));
+      lb_cli_json_add_string (b, "state", lb_outbox_state_to_string (lb_outbox_item_get_state (item)));
       add_int (b, "attempts", lb_outbox_item_get_attempts (item));
-      add_string (b, "last_error", lb_outbox_item_get_last_error (item));
+      lb_cli_json_add_string (b, "last_error", lb_outbox_item_get_last_error (item));
       add_int (b, "bytes", (gint64) lb_outbox_item_get_size (item));
       add_time (b, "created_at", lb_outbox_item_get_created_at (item));
       add_time (b, "next_try_at", lb_outbox_item_get_next_try_at (item));

@@ -182,6 +182,16 @@ lb_cli_wait (GAsyncResult **slot)
   return *slot;
 }
 
+void
+lb_cli_json_add_string (JsonBuilder *builder, const char *key, const char *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
 int
 lb_cli_open_store (const char *dir, LbStore **store)
 {

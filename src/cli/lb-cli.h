@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include <json-glib/json-glib.h>
+
 #include "lb-dicomweb-client.h"
 #include "lb-store.h"
 
@@ -84,6 +86,9 @@ int lb_cli_open_store (const char *dir, LbStore **store);
  * prints what it did (--json: an object). */
 int lb_cli_cache_study (const char *command, LbCliServer *server, const char *dir,
                         const char *study_uid, gboolean json);
+
+/* JSON members: a string, or null for NULL. */
+void lb_cli_json_add_string (JsonBuilder *builder, const char *key, const char *value);
 
 /* lb-cli-image.c */
 int lb_cli_info (int argc, char **argv);

@@ -157,7 +157,6 @@ lb_viewport_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       /* Cairo's default filter costs ~90 ms on a mammogram; the picture is already at
        * the pyramid level that suits the zoom, so bilinear is both fast and smooth. */
       cairo_pattern_set_filter (pattern, CAIRO_FILTER_BILINEAR);
-      cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
       if (cairo_image_surface_get_format (self->picture) == CAIRO_FORMAT_A8)
         {
           cairo_set_source_rgb (cr, 1, 1, 1);

@@ -6,10 +6,14 @@
 #include <locale.h>
 
 #include "lb-application.h"
+#include "lb-memory.h"
 
 int
 main (int argc, char *argv[])
 {
+  /* Every frame allocates and frees frame-sized buffers (decoded slices, GTK's cairo
+   * surfaces); faulting them in afresh each time would cost more than drawing. */
+  lb_memory_tune_for_imaging ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -17,6 +17,7 @@
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <X11/extensions/XTest.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -119,6 +120,11 @@ main (int argc, char **argv)
       pid_t pid = fork ();
       if (pid == 0)
         {
+          /* The viewer keeps running after this program reports: it must not hold the
+           * caller's pipes open. */
+          int null = open ("/dev/null", O_RDWR);
+          dup2 (null, STDOUT_FILENO);
+          dup2 (null, STDERR_FILENO);
           execvp (argv[first], argv + first);
           _exit (127);
         }
@@ -158,7 +164,8 @@ main (int argc, char **argv)
           fprintf (stderr, "lb-screen-wait: no image after %.0f s.\n", timeout_s);
           return 1;
         }
-      g_usleep (1000);
+      /* Reading the screen back costs the X server too: not faster than this. */
+      g_usleep (2000);
     }
   XCloseDisplay (display);
   return 0;

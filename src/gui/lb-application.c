@@ -231,6 +231,15 @@ on_store_opened (GObject *source, GAsyncResult *result, gpointer data)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STORE]);
 }
 
+static gboolean
+open_store (gpointer data)
+{
+  g_autofree char *dir = lb_store_get_default_dir ();
+
+  lb_store_open_async (dir, NULL, on_store_opened, g_object_ref (data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 lb_application_startup (GApplication *app)
 {
@@ -248,8 +257,8 @@ lb_application_startup (GApplication *app)
   self->keymap = lb_keymap_new (self->settings);
   self->cache = lb_frame_cache_new (DECODED_CACHE_BYTES, RENDERED_CACHE_BYTES);
 
-  g_autofree char *dir = lb_store_get_default_dir ();
-  lb_store_open_async (dir, NULL, on_store_opened, g_object_ref (self));
+  /* After the first frames: checking the cache's index competes with the first image. */
+  g_idle_add_full (G_PRIORITY_LOW, open_store, g_object_ref (self), g_object_unref);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions),
                                    app);
 }

@@ -22,6 +22,7 @@ struct _LbMainWindow
   GCancellable *load_cancellable;
   /* Made when first asked for, and again after the keys change. */
   GtkShortcutsWindow *shortcuts;
+  guint worklist_idle;
 };
 
 G_DEFINE_FINAL_TYPE (LbMainWindow, lb_main_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -42,6 +43,7 @@ lb_main_window_dispose (GObject *object)
   LbMainWindow *self = LB_MAIN_WINDOW (object);
 
   cancel_load (self);
+  g_clear_handle_id (&self->worklist_idle, g_source_remove);
   if (self->shortcuts != NULL)
     gtk_window_destroy (GTK_WINDOW (self->shortcuts));
   g_clear_object (&self->shortcuts);
@@ -60,16 +62,52 @@ show_page (LbMainWindow *self, GtkWidget *page)
 
   gtk_widget_set_visible (page, TRUE);
   gtk_stack_set_visible_child (self->stack, page);
-  gtk_widget_set_visible (other, FALSE);
   /* GTK 4.8 does not pass visibility on to the accessibility tree by itself. */
   gtk_accessible_update_state (GTK_ACCESSIBLE (page), GTK_ACCESSIBLE_STATE_HIDDEN, FALSE, -1);
-  gtk_accessible_update_state (GTK_ACCESSIBLE (other), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+  if (other != NULL)
+    {
+      gtk_widget_set_visible (other, FALSE);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (other), GTK_ACCESSIBLE_STATE_HIDDEN, TRUE, -1);
+    }
+}
+
+static void on_open_study (LbWorklistPage *page, LbWorklistItem *item, LbMainWindow *self);
+static void on_worklist_error (LbWorklistPage *page, GError *error, LbMainWindow *self);
+static void on_worklist_offline (LbWorklistPage *page, GParamSpec *pspec, LbMainWindow *self);
+
+/* A window opened on files builds its worklist after the first image is up: the
+ * worklist's column view is the dearest part of the window to make. */
+static LbWorklistPage *
+ensure_worklist (LbMainWindow *self)
+{
+  if (self->worklist != NULL)
+    return self->worklist;
+
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  self->worklist = lb_worklist_page_new (LB_APPLICATION (app));
+  gtk_widget_set_visible (GTK_WIDGET (self->worklist), FALSE);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->worklist), "worklist");
+  g_signal_connect_object (self->worklist, "open-study", G_CALLBACK (on_open_study), self, 0);
+  g_signal_connect_object (self->worklist, "error", G_CALLBACK (on_worklist_error), self, 0);
+  g_signal_connect_object (self->worklist, "notify::offline", G_CALLBACK (on_worklist_offline),
+                           self, 0);
+  return self->worklist;
+}
+
+static gboolean
+make_worklist_later (gpointer data)
+{
+  LbMainWindow *self = data;
+
+  self->worklist_idle = 0;
+  ensure_worklist (self);
+  return G_SOURCE_REMOVE;
 }
 
 static void
 show_worklist (LbMainWindow *self)
 {
-  show_page (self, GTK_WIDGET (self->worklist));
+  show_page (self, GTK_WIDGET (ensure_worklist (self)));
   lb_worklist_page_focus (self->worklist);
 }
 
@@ -82,7 +120,7 @@ worklist_action (GtkWidget *widget, const char *name, GVariant *param)
    * keeps the decoded frames for a quick return. */
   cancel_load (self);
   lb_reading_page_set_study (self->reading, NULL);
-  lb_worklist_page_close_study (self->worklist);
+  lb_worklist_page_close_study (ensure_worklist (self));
   show_worklist (self);
 }
 
@@ -129,7 +167,7 @@ study_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   LbMainWindow *self = LB_MAIN_WINDOW (widget);
 
-  if (!lb_worklist_page_open_adjacent (self->worklist, g_variant_get_int32 (param)))
+  if (!lb_worklist_page_open_adjacent (ensure_worklist (self), g_variant_get_int32 (param)))
     lb_main_window_show_message (self, g_variant_get_int32 (param) > 0
                                     ? _("This is the last study in the worklist")
                                     : _("This is the first study in the worklist"));
@@ -221,21 +259,12 @@ on_worklist_offline (LbWorklistPage *page, GParamSpec *pspec, LbMainWindow *self
   lb_main_window_set_offline (self, lb_worklist_page_get_offline (page));
 }
 
-LbMainWindow *
-lb_main_window_new (LbApplication *app)
+static LbMainWindow *
+make_window (LbApplication *app)
 {
-  g_return_val_if_fail (LB_IS_APPLICATION (app), NULL);
-
   LbMainWindow *self = g_object_new (LB_TYPE_MAIN_WINDOW, "application", app, NULL);
   LbKeymap *keymap = lb_application_get_keymap (app);
   GSettings *settings = lb_application_get_settings (app);
-
-  self->worklist = lb_worklist_page_new (app);
-  gtk_stack_add_named (self->stack, GTK_WIDGET (self->worklist), "worklist");
-  g_signal_connect_object (self->worklist, "open-study", G_CALLBACK (on_open_study), self, 0);
-  g_signal_connect_object (self->worklist, "error", G_CALLBACK (on_worklist_error), self, 0);
-  g_signal_connect_object (self->worklist, "notify::offline", G_CALLBACK (on_worklist_offline),
-                           self, 0);
 
   self->reading = lb_reading_page_new (lb_application_get_frame_cache (app), settings, keymap);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->reading), "reading");
@@ -244,7 +273,15 @@ lb_main_window_new (LbApplication *app)
   lb_keymap_attach (keymap, GTK_SHORTCUT_CONTROLLER (shortcuts), LB_KEYMAP_SCOPE_WINDOW);
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
   g_signal_connect_object (keymap, "changed", G_CALLBACK (on_keymap_changed), self, 0);
+  return self;
+}
 
+LbMainWindow *
+lb_main_window_new (LbApplication *app)
+{
+  g_return_val_if_fail (LB_IS_APPLICATION (app), NULL);
+
+  LbMainWindow *self = make_window (app);
   show_worklist (self);
   return self;
 }
@@ -297,7 +334,7 @@ on_paths_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
             failed, lb_loaded_study_get_first_error (study));
           lb_main_window_show_message (data->self, message);
         }
-      lb_worklist_page_import (data->self->worklist, (const char *const *) data->paths);
+      lb_worklist_page_import (ensure_worklist (data->self), (const char *const *) data->paths);
     }
   open_data_free (data);
 }
@@ -354,10 +391,11 @@ lb_main_window_new_for_paths (LbApplication *app, const char *const *paths)
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   OpenData *data;
   g_autoptr (LbLoadedStudy) study = load_paths (app, paths, cancellable, &data);
-  LbMainWindow *self = lb_main_window_new (app);
+  LbMainWindow *self = make_window (app);
 
   data->self = g_object_ref (self);
   show_loading (self, study, cancellable);
+  self->worklist_idle = g_idle_add_full (G_PRIORITY_LOW, make_worklist_later, self, NULL);
   return self;
 }
 

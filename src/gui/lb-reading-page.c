@@ -420,7 +420,9 @@ prefetch_now (gpointer data)
   LbStudySeries *series = active != NULL ? lb_viewport_get_series (active) : NULL;
 
   self->prefetch_idle = 0;
-  if (series == NULL)
+  /* Decoding ahead waits for the series to arrive: while it streams in, its memory
+   * traffic would slow the arrivals (and the first image) more than it helps. */
+  if (series == NULL || !lb_study_series_get_complete (series))
     return G_SOURCE_REMOVE;
 
   guint n = g_list_model_get_n_items (G_LIST_MODEL (series));

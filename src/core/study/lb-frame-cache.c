@@ -4,6 +4,8 @@
 
 #include "lb-frame-cache.h"
 
+#include "lb-background-private.h"
+
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -532,6 +534,7 @@ prefetch_run (gpointer data, gpointer user_data)
   LbFrameCache *self = user_data;
   guint n = prefetch->slices->len;
 
+  _lb_thread_make_background ();
   /* index, index+1, index-1, index+2, ...: the reader scrolls both ways. */
   for (guint step = 0; step < 2 * n; step++)
     {

@@ -14,8 +14,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lb-background-private.h"
 #include "lb-series.h"
 #include "lb-slice.h"
+
+/* The rest of a folder starts after its first image is shown, or after this long. */
+#define FIRST_IMAGE_WAIT_US (2 * G_USEC_PER_SEC)
 
 /* One instance, parsed on a worker. */
 typedef struct
@@ -54,6 +58,11 @@ typedef struct
   GPtrArray *files;
   gint next_file;
   gint images;
+  /* The rest of a folder waits until the main context has taken the first image and
+   * had a moment to draw it. */
+  GCond first_taken;
+  gboolean first_handed;    /* the batch with the first image was delivered */
+  gboolean rest_may_start;
 
   /* DICOMweb: instances handed to the parse pool and not yet parsed. */
   GThreadPool *pool;
@@ -77,6 +86,7 @@ loader_new (LbLoadedStudy *study, GCancellable *cancellable, GTask *task)
   loader->context = g_main_context_ref_thread_default ();
   loader->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   g_mutex_init (&loader->lock);
+  g_cond_init (&loader->first_taken);
   loader->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) parsed_free);
   return loader;
 }
@@ -91,6 +101,7 @@ loader_clear (Loader *loader)
   g_main_context_unref (loader->context);
   g_clear_object (&loader->cancellable);
   g_mutex_clear (&loader->lock);
+  g_cond_clear (&loader->first_taken);
   g_ptr_array_unref (loader->pending);
   g_clear_error (&loader->error);
   g_clear_pointer (&loader->paths, g_ptr_array_unref);
@@ -150,6 +161,34 @@ finish (Loader *loader)
     g_task_return_boolean (task, TRUE);
 }
 
+static gboolean
+let_rest_start (gpointer data)
+{
+  Loader *loader = data;
+
+  g_mutex_lock (&loader->lock);
+  loader->rest_may_start = TRUE;
+  g_cond_broadcast (&loader->first_taken);
+  g_mutex_unlock (&loader->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Loader thread: waits, briefly at most, for the first image to be on its way to the
+ * screen.  Reading the rest of a folder faults in a lot of fresh memory, which slows
+ * every other thread of the process, the one drawing the first image too. */
+static void
+wait_for_first_image (Loader *loader)
+{
+  gint64 give_up = g_get_monotonic_time () + FIRST_IMAGE_WAIT_US;
+
+  g_mutex_lock (&loader->lock);
+  while (!loader->rest_may_start && !g_cancellable_is_cancelled (loader->cancellable) &&
+         g_get_monotonic_time () < give_up)
+    g_cond_wait_until (&loader->first_taken, &loader->lock,
+                       MIN (give_up, g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND));
+  g_mutex_unlock (&loader->lock);
+}
+
 /* Main context: everything parsed since the last batch joins the study. */
 static gboolean
 deliver (gpointer data)
@@ -165,9 +204,21 @@ deliver (gpointer data)
   done = loader->done && loader->task != NULL;
   g_mutex_unlock (&loader->lock);
 
+  gboolean image = FALSE;
   if (!g_cancellable_is_cancelled (loader->cancellable))
     for (guint i = 0; i < batch->len; i++)
-      add_parsed (loader->study, g_ptr_array_index (batch, i));
+      {
+        Parsed *parsed = g_ptr_array_index (batch, i);
+        image |= parsed->slices != NULL;
+        add_parsed (loader->study, parsed);
+      }
+  if (image && !loader->first_handed)
+    {
+      loader->first_handed = TRUE;
+      /* Low priority: after the frame that shows the first image. */
+      g_idle_add_full (G_PRIORITY_LOW, let_rest_start, loader_ref (loader),
+                       (GDestroyNotify) loader_unref);
+    }
   if (done)
     finish (loader);
   return G_SOURCE_REMOVE;
@@ -338,6 +389,7 @@ parse_files (gpointer data)
 {
   Loader *loader = data;
 
+  _lb_thread_make_background ();
   for (;;)
     {
       guint i = (guint) g_atomic_int_add (&loader->next_file, 1);
@@ -391,8 +443,10 @@ load_paths_thread (gpointer data)
         }
     }
 
-  /* The rest on every core but one: the main thread is building the window and
-   * drawing the first image meanwhile. */
+  if (g_atomic_int_get (&loader->images) > 0)
+    wait_for_first_image (loader);
+
+  /* The rest on every core but one, behind the main thread. */
   guint cores = g_get_num_processors ();
   guint helpers = cores > 2 ? cores - 2 : 0;
   g_autoptr (GPtrArray) threads = g_ptr_array_new ();
@@ -463,6 +517,9 @@ parse_part (gpointer data, gpointer user_data)
   guint index = job->index;
 
   g_free (job);
+  /* The first instance is parsed at full priority: it is what the reader waits for. */
+  if (index > 0)
+    _lb_thread_make_background ();
 
   if (!g_cancellable_is_cancelled (loader->cancellable))
     {

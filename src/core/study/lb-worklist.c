@@ -6,6 +6,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "lb-background-private.h"
 #include "lb-net-error.h"
 #include "lb-store-error.h"
 #include "lb-sync.h"
@@ -489,6 +490,7 @@ write_copy (gpointer data, gpointer user_data)
 {
   Copy *copy = data;
 
+  _lb_thread_make_background ();
   if (copy->bytes != NULL)
     {
       g_autoptr (GError) error = NULL;

@@ -577,13 +577,42 @@ on_cache_loaded (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-on_cache_opened (GObject *source, GAsyncResult *result, gpointer data)
+on_marked_open (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GListModel) instances = lb_store_open_study_finish (LB_STORE (source), result, &error);
+
+  if (instances == NULL)
+    g_message ("the study could not be marked open in the cache: %s", error->message);
+}
+
+static void
+list_cached_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GListModel *instances = lb_store_list_instances (LB_STORE (source), data, &error);
+
+  if (instances == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, instances, g_object_unref);
+}
+
+static void
+on_cache_listed (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GTask) task = data;
   LbWorklist *self = g_task_get_source_object (task);
   Opening *opening = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autoptr (GListModel) instances = lb_store_open_study_finish (LB_STORE (source), result, &error);
+  g_autoptr (GListModel) instances = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (instances != NULL && g_list_model_get_n_items (instances) == 0)
+    {
+      g_clear_object (&instances);
+      g_set_error_literal (&error, LB_STORE_ERROR, LB_STORE_ERROR_NOT_FOUND,
+                           _("This study is no longer in the cache."));
+    }
 
   if (instances == NULL)
     {
@@ -609,16 +638,6 @@ on_cache_opened (GObject *source, GAsyncResult *result, gpointer data)
   lb_loaded_study_load_paths_async (opening->study, (const char *const *) paths,
                                     g_task_get_cancellable (task), on_cache_loaded,
                                     g_steal_pointer (&task));
-}
-
-static void
-on_marked_open (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GListModel) instances = lb_store_open_study_finish (LB_STORE (source), result, &error);
-
-  if (instances == NULL)
-    g_message ("the study could not be marked open in the cache: %s", error->message);
 }
 
 /* Everything streamed is in the store now: mark the study opened (and in use, so that
@@ -729,7 +748,15 @@ lb_worklist_open_study (LbWorklist *self, LbWorklistItem *item, LbFrameCache *fr
   gboolean some = entry != NULL && lb_worklist_entry_get_cached_instances (entry) > 0;
 
   if (self->store != NULL && (complete || (some && (self->offline || self->client == NULL))))
-    lb_store_open_study_async (self->store, opening->uid, cancellable, on_cache_opened, task);
+    {
+      /* Listing is a read and the first image waits for it; marking the study opened
+       * (and in use) writes to the index and the audit log, and goes alongside. */
+      GTask *list = g_task_new (self->store, cancellable, on_cache_listed, task);
+      g_task_set_task_data (list, g_strdup (opening->uid), g_free);
+      g_task_run_in_thread (list, list_cached_thread);
+      g_object_unref (list);
+      lb_store_open_study_async (self->store, opening->uid, NULL, on_marked_open, NULL);
+    }
   else if (self->client != NULL)
     stream (task);
   else

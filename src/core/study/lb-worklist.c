@@ -635,9 +635,10 @@ on_cache_listed (GObject *source, GAsyncResult *result, gpointer data)
       g_strv_builder_add (builder, lb_cached_instance_get_path (instance));
     }
   g_auto (GStrv) paths = g_strv_builder_end (builder);
-  lb_loaded_study_load_paths_async (opening->study, (const char *const *) paths,
-                                    g_task_get_cancellable (task), on_cache_loaded,
-                                    g_steal_pointer (&task));
+  /* Read before the task is handed on: arguments have no order of evaluation. */
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  lb_loaded_study_load_paths_async (opening->study, (const char *const *) paths, cancellable,
+                                    on_cache_loaded, g_steal_pointer (&task));
 }
 
 /* Everything streamed is in the store now: mark the study opened (and in use, so that

@@ -5,9 +5,11 @@
 #include "lb-worklist-page.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "lb-dicomweb-client.h"
 #include "lb-keymap.h"
+#include "lb-secrets.h"
 #include "lb-server-config.h"
 #include "lb-study-format.h"
 #include "lb-worklist-filter.h"
@@ -54,6 +56,7 @@ struct _LbWorklistPage
 
   GListStore *servers;              /* LbServerConfig */
   LbDicomwebClient *client;
+  guint generation;         /* of connect_current(), to drop stale keyring answers */
   gboolean restoring;
 
   /* GTK 4.8 cannot say which column the view sorts by: each column's sorter notes
@@ -588,33 +591,12 @@ on_prefetch_count (GSettings *settings, const char *key, LbWorklistPage *self)
     lb_worklist_set_prefetch_count (self->worklist, g_settings_get_uint (settings, key));
 }
 
-/* The worklist of the archive chosen in the switcher (the --server of this run first,
- * then those of the preferences), with what the store knows. */
+/* The worklist of @server (NULL: the store's studies alone), with what the store
+ * knows. */
 static void
-connect_current (LbWorklistPage *self)
+use_server (LbWorklistPage *self, LbServer *server)
 {
-  guint selected = gtk_drop_down_get_selected (self->server_switcher);
-  const char *override = lb_application_get_server_override (self->app);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (LbServer) server = NULL;
-
   g_clear_object (&self->client);
-  if (override != NULL && selected == 0)
-    server = lb_server_new (override, &error);
-  else if (selected != GTK_INVALID_LIST_POSITION)
-    {
-      guint index = selected - (override != NULL ? 1 : 0);
-      g_autoptr (LbServerConfig) config = g_list_model_get_item (G_LIST_MODEL (self->servers), index);
-      if (config != NULL)
-        {
-          server = lb_server_config_make_server (config, NULL, &error);
-          if (!self->restoring)
-            g_settings_set_string (self->settings, "current-server",
-                                   lb_server_config_get_name (config));
-        }
-    }
-  if (server == NULL && error != NULL)
-    g_signal_emit (self, signals[ERROR], 0, error);
   if (server != NULL)
     self->client = lb_dicomweb_client_new (server);
 
@@ -628,6 +610,84 @@ connect_current (LbWorklistPage *self)
   lb_worklist_page_set_items (self, lb_worklist_get_items (self->worklist));
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OFFLINE]);
   lb_worklist_page_refresh (self);
+}
+
+typedef struct
+{
+  LbWorklistPage *self;
+  LbServerConfig *config;
+  guint generation;
+} Lookup;
+
+static void
+on_secret (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Lookup *lookup = data;
+  LbWorklistPage *self = lookup->self;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *secret = lb_secrets_lookup_finish (result, &error);
+
+  if (lookup->generation == self->generation)
+    {
+      if (error != NULL)
+        {
+          g_autoptr (GError) reason = g_error_new (
+            G_IO_ERROR, G_IO_ERROR_FAILED,
+            _("The password of “%s” could not be read from the keyring: %s"),
+            lb_server_config_get_name (lookup->config), error->message);
+          g_signal_emit (self, signals[ERROR], 0, reason);
+        }
+      g_autoptr (LbServer) server = lb_server_config_make_server (lookup->config, secret, &error);
+      if (server == NULL && error != NULL)
+        g_signal_emit (self, signals[ERROR], 0, error);
+      use_server (self, server);
+    }
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_object_unref (lookup->self);
+  g_object_unref (lookup->config);
+  g_free (lookup);
+}
+
+/* The archive chosen in the switcher: the --server of this run first, then those of the
+ * preferences, whose password or token comes from the keyring. */
+static void
+connect_current (LbWorklistPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->server_switcher);
+  const char *override = lb_application_get_server_override (self->app);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (LbServer) server = NULL;
+
+  self->generation++;
+  if (override != NULL && selected == 0)
+    server = lb_server_new (override, &error);
+  else if (selected != GTK_INVALID_LIST_POSITION)
+    {
+      guint index = selected - (override != NULL ? 1 : 0);
+      g_autoptr (LbServerConfig) config = g_list_model_get_item (G_LIST_MODEL (self->servers), index);
+      if (config != NULL)
+        {
+          if (!self->restoring)
+            g_settings_set_string (self->settings, "current-server",
+                                   lb_server_config_get_name (config));
+          if (lb_server_config_get_auth (config) != LB_HTTP_AUTH_NONE)
+            {
+              Lookup *lookup = g_new0 (Lookup, 1);
+              lookup->self = g_object_ref (self);
+              lookup->config = g_object_ref (config);
+              lookup->generation = self->generation;
+              lb_secrets_lookup_async (lb_server_config_get_url (config),
+                                       lb_server_config_get_user (config), NULL, on_secret,
+                                       lookup);
+              return;
+            }
+          server = lb_server_config_make_server (config, NULL, &error);
+        }
+    }
+  if (server == NULL && error != NULL)
+    g_signal_emit (self, signals[ERROR], 0, error);
+  use_server (self, server);
 }
 
 static void

@@ -44,13 +44,71 @@
 #include <memory>
 #include <mutex>
 #include <new>
+#include <pthread.h>
 #include <set>
 #include <sstream>
 #include <streambuf>
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 namespace {
+
+/* Quitting while another thread parses or decodes: exit() destroys GDCM's static
+ * dictionaries, and a thread still inside GDCM then reads freed memory.  Every entry
+ * point that works in GDCM holds a Ticket; at exit the gate closes (later calls fail as
+ * if the file could not be read) and waits, a few seconds at most, until no thread is
+ * inside.  Plain pthread objects: they have no destructor to run at exit themselves. */
+pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_cond_t gate_empty = PTHREAD_COND_INITIALIZER;
+unsigned gate_inside = 0;
+bool gate_closed = false;
+constexpr int GATE_WAIT_SECONDS = 5;
+
+class Ticket
+{
+public:
+  Ticket ()
+  {
+    pthread_mutex_lock (&gate_lock);
+    admitted_ = !gate_closed;
+    if (admitted_)
+      gate_inside++;
+    pthread_mutex_unlock (&gate_lock);
+  }
+  ~Ticket ()
+  {
+    if (!admitted_)
+      return;
+    pthread_mutex_lock (&gate_lock);
+    if (--gate_inside == 0)
+      pthread_cond_broadcast (&gate_empty);
+    pthread_mutex_unlock (&gate_lock);
+  }
+  Ticket (const Ticket &) = delete;
+  Ticket &operator= (const Ticket &) = delete;
+  explicit operator bool () const { return admitted_; }
+
+private:
+  bool admitted_ = false;
+};
+
+void
+close_gate (void)
+{
+  struct timespec deadline;
+  clock_gettime (CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += GATE_WAIT_SECONDS;
+  pthread_mutex_lock (&gate_lock);
+  gate_closed = true;
+  while (gate_inside > 0 &&
+         pthread_cond_timedwait (&gate_empty, &gate_lock, &deadline) != ETIMEDOUT)
+    ;
+  pthread_mutex_unlock (&gate_lock);
+}
+
+const char CLOSED[] = "the program is quitting";
 
 thread_local sigjmp_buf *assert_trap = nullptr;
 thread_local const char *assert_text = nullptr;
@@ -351,6 +409,8 @@ lb_gdcm_init (void)
   gdcm::Trace::ErrorOff ();
   /* Loads the dictionaries now rather than racing for them on first use. */
   (void) gdcm::Global::GetInstance ().GetDicts ();
+  /* Registered after GDCM's own static objects, so it runs before they are destroyed. */
+  std::atexit (close_gate);
 }
 
 extern "C" LbGdcmReader *
@@ -361,6 +421,12 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
     *status = LB_GDCM_OK;
   if (message)
     *message = nullptr;
+  Ticket ticket;
+  if (!ticket)
+    {
+      set_error (status, message, LB_GDCM_ERR_INTERNAL, CLOSED);
+      return nullptr;
+    }
   const char *bytes = static_cast<const char *> (data);
   bool has_magic = length >= 132 && std::memcmp (bytes + 128, "DICM", 4) == 0;
   std::string assertion;
@@ -441,6 +507,9 @@ lb_gdcm_reader_open_memory (const void *data, size_t length, LbGdcmStatus *statu
 extern "C" void
 lb_gdcm_reader_free (LbGdcmReader *reader)
 {
+  Ticket ticket;
+  if (!ticket)
+    return;
   try
     {
       delete reader;
@@ -492,6 +561,9 @@ lb_gdcm_dataset_has (const LbGdcmDataSet *ds, uint32_t tag)
 extern "C" char *
 lb_gdcm_dataset_get_string (LbGdcmReader *reader, const LbGdcmDataSet *ds, uint32_t tag)
 {
+  Ticket ticket;
+  if (!ticket)
+    return nullptr;
   try
     {
       const gdcm::DataSet *d = as_ds (ds);
@@ -544,6 +616,9 @@ extern "C" void
 lb_gdcm_dataset_get_vr (const LbGdcmDataSet *ds, uint32_t tag, char vr[3])
 {
   vr[0] = '\0';
+  Ticket ticket;
+  if (!ticket)
+    return;
   try
     {
       const gdcm::DataSet *d = as_ds (ds);
@@ -591,6 +666,9 @@ find_sequence (LbGdcmReader *reader, const gdcm::DataSet *d, uint32_t tag)
 extern "C" uint32_t
 lb_gdcm_dataset_get_item_count (LbGdcmReader *reader, const LbGdcmDataSet *ds, uint32_t tag)
 {
+  Ticket ticket;
+  if (!ticket)
+    return 0;
   try
     {
       const gdcm::SequenceOfItems *sq = find_sequence (reader, as_ds (ds), tag);
@@ -606,6 +684,9 @@ extern "C" const LbGdcmDataSet *
 lb_gdcm_dataset_get_item (LbGdcmReader *reader, const LbGdcmDataSet *ds, uint32_t tag,
                           uint32_t index)
 {
+  Ticket ticket;
+  if (!ticket)
+    return nullptr;
   try
     {
       const gdcm::SequenceOfItems *sq = find_sequence (reader, as_ds (ds), tag);
@@ -751,6 +832,9 @@ lb_gdcm_reader_get_frame_bytes (LbGdcmReader *reader, uint32_t frames, uint32_t 
 {
   *joined = nullptr;
   *whole = 0;
+  Ticket ticket;
+  if (!ticket)
+    return 0;
   try
     {
       const gdcm::SequenceOfFragments *sf = pixel_fragments (reader);
@@ -989,6 +1073,13 @@ lb_gdcm_reader_decode_frame (LbGdcmReader *reader, const LbGdcmPixelFormat *form
 {
   if (message)
     *message = nullptr;
+  Ticket ticket;
+  if (!ticket)
+    {
+      LbGdcmStatus closed = LB_GDCM_OK;
+      set_error (&closed, message, LB_GDCM_ERR_INTERNAL, CLOSED);
+      return closed;
+    }
   /* A codec needs the whole image at most (when frames cannot be told apart), plus its
    * working memory. */
   size_t cap = (size_t) out_length * (format->frames ? format->frames : 1) * 2 + (16u << 20);
@@ -1180,6 +1271,9 @@ lb_gdcm_item_free (LbGdcmItem *item)
 extern "C" int
 lb_gdcm_item_set_string (LbGdcmItem *item, uint32_t tag, const char *vr, const char *value)
 {
+  Ticket ticket;
+  if (!ticket)
+    return 0;
   try
     {
       return set_value (item->ds, tag, vr, value, std::strlen (value), true) ? 1 : 0;
@@ -1194,6 +1288,9 @@ extern "C" int
 lb_gdcm_item_set_bytes (LbGdcmItem *item, uint32_t tag, const char *vr, const void *data,
                         uint64_t length)
 {
+  Ticket ticket;
+  if (!ticket)
+    return 0;
   try
     {
       if (length > 0xfffffffeu)
@@ -1212,6 +1309,9 @@ lb_gdcm_item_set_bytes (LbGdcmItem *item, uint32_t tag, const char *vr, const vo
 extern "C" int
 lb_gdcm_item_append (LbGdcmItem *parent, uint32_t sequence_tag, const LbGdcmItem *child)
 {
+  Ticket ticket;
+  if (!ticket)
+    return 0;
   try
     {
       gdcm::Tag t = to_tag (sequence_tag);
@@ -1401,6 +1501,13 @@ lb_gdcm_writer_write_file (LbGdcmWriter *writer, const char *path, const char *t
 {
   if (message)
     *message = nullptr;
+  Ticket ticket;
+  if (!ticket)
+    {
+      LbGdcmStatus closed = LB_GDCM_OK;
+      set_error (&closed, message, LB_GDCM_ERR_INTERNAL, CLOSED);
+      return closed;
+    }
   LbGdcmStatus status = LB_GDCM_OK;
   try
     {
@@ -1444,6 +1551,13 @@ lb_gdcm_writer_write_memory (LbGdcmWriter *writer, const char *transfer_syntax, 
     *message = nullptr;
   *out = nullptr;
   *out_length = 0;
+  Ticket ticket;
+  if (!ticket)
+    {
+      LbGdcmStatus closed = LB_GDCM_OK;
+      set_error (&closed, message, LB_GDCM_ERR_INTERNAL, CLOSED);
+      return closed;
+    }
   LbGdcmStatus status = LB_GDCM_OK;
   try
     {

@@ -9,6 +9,7 @@
 
 #include "lb-dicomweb-client.h"
 #include "lb-keymap.h"
+#include "lb-row-slots.h"
 #include "lb-secrets.h"
 #include "lb-server-config.h"
 #include "lb-study-format.h"
@@ -51,6 +52,7 @@ struct _LbWorklistPage
   GtkFilter *gtk_filter;
   GtkFilterListModel *filtered;
   GtkSortListModel *sorted;
+  LbRowSlots *slots;                /* the rows shown, over filtered */
   GtkSingleSelection *selection;
   char *last_opened;
 
@@ -90,6 +92,7 @@ lb_worklist_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_WORKLIST_PAGE);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slots);
   if (self->worklist != NULL)
     g_signal_handlers_disconnect_by_data (self->worklist, self);
   g_clear_object (&self->worklist);
@@ -294,27 +297,47 @@ setup_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, TextColum
   gtk_list_item_set_child (list_item, label);
 }
 
+/* Cells show the item of their row's slot: "item" of the slot, then @property of the
+ * item, watched both ways. */
+static GtkExpression *
+item_property (const char *property)
+{
+  return gtk_property_expression_new (LB_TYPE_WORKLIST_ITEM,
+                                      gtk_property_expression_new (LB_TYPE_ROW_SLOT, NULL, "item"),
+                                      property);
+}
+
+static void
+drop_watch (GtkExpressionWatch *watch)
+{
+  gtk_expression_watch_unwatch (watch);
+  gtk_expression_watch_unref (watch);
+}
+
+static void
+watch (GtkListItem *list_item, const char *key, GtkExpression *expression, GtkWidget *target,
+       const char *property)
+{
+  GtkExpressionWatch *watch = gtk_expression_bind (expression, target, property,
+                                                   gtk_list_item_get_item (list_item));
+
+  g_object_set_data_full (G_OBJECT (list_item), key, gtk_expression_watch_ref (watch),
+                          (GDestroyNotify) drop_watch);
+}
+
 static void
 bind_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, TextColumn *column)
 {
-  GBinding *binding = g_object_bind_property (gtk_list_item_get_item (list_item), column->property,
-                                              gtk_list_item_get_child (list_item), "label",
-                                              G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (list_item), "lb-binding", binding);
+  watch (list_item, "lb-label", item_property (column->property),
+         gtk_list_item_get_child (list_item), "label");
 }
 
 static void
 unbind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer column)
 {
-  GBinding *binding = g_object_get_data (G_OBJECT (list_item), "lb-binding");
-  GBinding *bar = g_object_get_data (G_OBJECT (list_item), "lb-bar");
-
-  if (binding != NULL)
-    g_binding_unbind (binding);
-  if (bar != NULL)
-    g_binding_unbind (bar);
-  g_object_set_data (G_OBJECT (list_item), "lb-binding", NULL);
+  g_object_set_data (G_OBJECT (list_item), "lb-label", NULL);
   g_object_set_data (G_OBJECT (list_item), "lb-bar", NULL);
+  g_object_set_data (G_OBJECT (list_item), "lb-bar-shown", NULL);
 }
 
 static void
@@ -348,37 +371,26 @@ setup_cache (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer
   gtk_list_item_set_child (list_item, box);
 }
 
-static void
-on_cache_changed (LbWorklistItem *item, GParamSpec *pspec, GtkWidget *box)
+static gboolean
+bar_shown (gpointer this, LbCacheState state)
 {
-  GtkWidget *bar = gtk_widget_get_last_child (box);
-
-  gtk_widget_set_visible (bar, lb_worklist_item_get_cache_state (item) == LB_CACHE_STATE_FETCHING ||
-                               lb_worklist_item_get_cache_state (item) == LB_CACHE_STATE_PARTIAL);
-  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), lb_worklist_item_get_cache_progress (item));
+  return state == LB_CACHE_STATE_FETCHING || state == LB_CACHE_STATE_PARTIAL;
 }
 
 static void
 bind_cache (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
 {
-  LbWorklistItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *box = gtk_list_item_get_child (list_item);
-  GBinding *binding = g_object_bind_property (item, "cache-label", gtk_widget_get_first_child (box),
-                                              "label", G_BINDING_SYNC_CREATE);
+  GtkWidget *bar = gtk_widget_get_last_child (box);
+  GtkExpression *state = item_property ("cache-state");
 
-  g_object_set_data (G_OBJECT (list_item), "lb-binding", binding);
-  g_signal_connect_object (item, "notify::cache-progress", G_CALLBACK (on_cache_changed), box, 0);
-  on_cache_changed (item, NULL, box);
-}
-
-static void
-unbind_cache (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
-{
-  LbWorklistItem *item = gtk_list_item_get_item (list_item);
-
-  if (item != NULL)
-    g_signal_handlers_disconnect_by_func (item, on_cache_changed, gtk_list_item_get_child (list_item));
-  unbind_cell (factory, list_item, data);
+  watch (list_item, "lb-label", item_property ("cache-label"), gtk_widget_get_first_child (box),
+         "label");
+  watch (list_item, "lb-bar", item_property ("cache-progress"), bar, "value");
+  watch (list_item, "lb-bar-shown",
+         gtk_cclosure_expression_new (G_TYPE_BOOLEAN, NULL, 1, &state, G_CALLBACK (bar_shown),
+                                      NULL, NULL),
+         bar, "visible");
 }
 
 static void
@@ -397,7 +409,7 @@ set_cell_factories (LbWorklistPage *self)
   GtkListItemFactory *cache = gtk_signal_list_item_factory_new ();
   g_signal_connect (cache, "setup", G_CALLBACK (setup_cache), NULL);
   g_signal_connect (cache, "bind", G_CALLBACK (bind_cache), NULL);
-  g_signal_connect (cache, "unbind", G_CALLBACK (unbind_cache), NULL);
+  g_signal_connect (cache, "unbind", G_CALLBACK (unbind_cell), NULL);
   gtk_column_view_column_set_factory (self->column_cache, cache);
   g_object_unref (cache);
 }
@@ -969,7 +981,8 @@ lb_worklist_page_init (LbWorklistPage *self)
   self->sorted = gtk_sort_list_model_new (NULL, g_object_ref (gtk_column_view_get_sorter (self->view)));
   self->filtered = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sorted)),
                                               self->gtk_filter);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->filtered));
+  self->slots = lb_row_slots_new (G_LIST_MODEL (self->filtered));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slots)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection));

@@ -20,16 +20,26 @@ struct _LbMainWindow
   LbWorklistPage *worklist;
   LbReadingPage *reading;
   GCancellable *load_cancellable;
+  /* The study opened from the worklist, until the reading page is shown for it. */
+  LbLoadedStudy *revealing;
+  guint reveal_timeout;
   /* Made when first asked for, and again after the keys change. */
   GtkShortcutsWindow *shortcuts;
   guint worklist_idle;
 };
 
+/* How long Enter on the worklist may leave the worklist on screen while the first image
+ * loads: under 0.1 s still reads as an immediate answer. */
+#define REVEAL_WAIT_MS 100
+
 G_DEFINE_FINAL_TYPE (LbMainWindow, lb_main_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void stop_revealing (LbMainWindow *self);
 
 static void
 cancel_load (LbMainWindow *self)
 {
+  stop_revealing (self);
   if (self->load_cancellable != NULL)
     {
       g_cancellable_cancel (self->load_cancellable);
@@ -236,6 +246,50 @@ on_keymap_changed (LbKeymap *keymap, LbMainWindow *self)
 }
 
 static void
+stop_revealing (LbMainWindow *self)
+{
+  g_clear_handle_id (&self->reveal_timeout, g_source_remove);
+  if (self->revealing != NULL)
+    g_signal_handlers_disconnect_by_data (self->revealing, self);
+  g_clear_object (&self->revealing);
+}
+
+static void
+reveal_reading (LbMainWindow *self)
+{
+  stop_revealing (self);
+  show_page (self, GTK_WIDGET (self->reading));
+}
+
+static void
+on_first_images (LbLoadedStudy *study, GParamSpec *pspec, LbMainWindow *self)
+{
+  if (lb_loaded_study_get_n_instances (study) > 0)
+    reveal_reading (self);
+}
+
+/* Loading ended with nothing to show (an error): the reading page says so. */
+static void
+on_loading (LbLoadedStudy *study, GParamSpec *pspec, LbMainWindow *self)
+{
+  if (!lb_loaded_study_get_loading (study))
+    reveal_reading (self);
+}
+
+static gboolean
+on_reveal_timeout (gpointer data)
+{
+  LbMainWindow *self = data;
+
+  self->reveal_timeout = 0;
+  reveal_reading (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The reading page is shown with the first image in it, or after REVEAL_WAIT_MS with its
+ * progress mark: showing it empty first costs one more whole-window frame before the
+ * image (30-40 ms on a software-rendered screen). */
+static void
 on_open_study (LbWorklistPage *page, LbWorklistItem *item, LbMainWindow *self)
 {
   cancel_load (self);
@@ -244,7 +298,11 @@ on_open_study (LbWorklistPage *page, LbWorklistItem *item, LbMainWindow *self)
   g_autoptr (LbLoadedStudy) study = lb_worklist_page_load_study (page, item,
                                                                  self->load_cancellable);
   lb_reading_page_set_study (self->reading, study);
-  show_page (self, GTK_WIDGET (self->reading));
+  self->revealing = g_object_ref (study);
+  g_signal_connect (study, "notify::n-instances", G_CALLBACK (on_first_images), self);
+  g_signal_connect (study, "notify::loading", G_CALLBACK (on_loading), self);
+  self->reveal_timeout = g_timeout_add (REVEAL_WAIT_MS, on_reveal_timeout, self);
+  on_first_images (study, NULL, self);
 }
 
 static void

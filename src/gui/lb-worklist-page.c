@@ -297,8 +297,8 @@ setup_text (GtkSignalListItemFactory *factory, GtkListItem *list_item, TextColum
   gtk_list_item_set_child (list_item, label);
 }
 
-/* Cells show the item of their row's slot: "item" of the slot, then @property of the
- * item, watched both ways. */
+/* Cells show @property of their row's slot's item, and follow both the slot being
+ * pointed at another item and the item's property changing. */
 static GtkExpression *
 item_property (const char *property)
 {

@@ -84,12 +84,19 @@ class Archive:
         return found[-1]
 
 
+def display_answers():
+    return subprocess.run(["xdpyinfo"], capture_output=True, timeout=30).returncode == 0
+
+
 class App:
     """One `lightbox` process and what its window shows."""
 
     def __init__(self, artefacts, args):
         self.artefacts = artefacts
         os.makedirs(artefacts, exist_ok=True)
+        # Once in a CI run on a loaded machine the app found no display at :100 although
+        # xvfb-run had started one: make sure the server answers before the app starts.
+        wait_for(display_answers, 60, f"the X server at {os.environ.get('DISPLAY')}")
         env = dict(os.environ)
         env["GSETTINGS_SCHEMA_DIR"] = os.path.join(BUILD_ROOT, "data")
         env["GSETTINGS_BACKEND"] = "memory"

@@ -159,6 +159,8 @@ typedef struct {
   char *study_time;
   char *study_id;
   char *study_description;
+  /* Requested Procedure Priority; NULL: not written. */
+  char *priority;
   char *series_description;
   char *series_uid;
   char *frame_of_reference_uid;
@@ -189,6 +191,7 @@ plan_clear (Plan *plan)
   g_free (plan->study_time);
   g_free (plan->study_id);
   g_free (plan->study_description);
+  g_free (plan->priority);
   g_free (plan->series_description);
   g_free (plan->series_uid);
   g_free (plan->frame_of_reference_uid);
@@ -509,6 +512,8 @@ put_common (Plan *plan, LbDicomItem *root)
   put (root, LB_TAG_REFERRING_PHYSICIAN_NAME, "PN", "Referrer^Rita");
   put (root, TAG_STATION_NAME, "SH", "PHANTOM");
   put (root, LB_TAG_STUDY_DESCRIPTION, "LO", plan->study_description);
+  if (plan->priority != NULL)
+    put (root, LB_TAG_REQUESTED_PROCEDURE_PRIORITY, "SH", plan->priority);
   put (root, LB_TAG_SERIES_DESCRIPTION, "LO", plan->series_description);
   put (root, TAG_MANUFACTURER_MODEL_NAME, "LO", "make-phantom");
   put (root, LB_TAG_PATIENT_NAME, "PN", plan->patient_name);
@@ -793,6 +798,8 @@ describe (Plan *plan)
   add_string (b, "id", plan->study_id);
   add_string (b, "accession_number", plan->accession);
   add_string (b, "description", plan->study_description);
+  if (plan->priority != NULL)
+    add_string (b, "priority", plan->priority);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "series");
@@ -1038,6 +1045,7 @@ main (int argc, char **argv)
   g_autofree char *study_uid = NULL;
   g_autofree char *study_date = NULL;
   g_autofree char *study_description = NULL;
+  g_autofree char *priority = NULL;
   g_autofree char *seed_text = NULL;
   gint slices = -1;
   gint jobs = 0;
@@ -1061,6 +1069,8 @@ main (int argc, char **argv)
     { "study-date", 0, 0, G_OPTION_ARG_STRING, &study_date, "Study date", "YYYYMMDD" },
     { "study-description", 0, 0, G_OPTION_ARG_STRING, &study_description,
       "Study description", "TEXT" },
+    { "priority", 0, 0, G_OPTION_ARG_STRING, &priority,
+      "Requested procedure priority: STAT, HIGH, MEDIUM, ROUTINE or LOW", "P" },
     { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text, "Make the run reproducible", "N" },
     { "jobs", 0, 0, G_OPTION_ARG_INT, &jobs, "Writing threads (one per CPU)", "N" },
     { NULL },
@@ -1134,6 +1144,10 @@ main (int argc, char **argv)
       !check_text ("--accession", accession, 16) ||
       !check_text ("--study-description", study_description, 64))
     return 2;
+  static const char *const priorities[] = { "STAT", "HIGH", "MEDIUM", "ROUTINE", "LOW", NULL };
+  if (priority && !g_strv_contains (priorities, priority))
+    return usage_error ("--priority must be STAT, HIGH, MEDIUM, ROUTINE or LOW (got \"%s\").",
+                        priority);
   if (study_uid && !valid_uid (study_uid))
     return usage_error ("--study-uid \"%s\" is not a valid UID (digits and dots, up to 64).",
                         study_uid);
@@ -1195,6 +1209,7 @@ main (int argc, char **argv)
     plan.accession = g_strdup_printf ("PH%08u", (guint) g_random_int_range (0, 100000000));
   plan.study_description =
     g_strdup (study_description ? study_description : plan.info->study_description);
+  plan.priority = g_strdup (priority);
   plan.utf8 = !is_ascii (plan.patient_name) || !is_ascii (plan.patient_id) ||
               !is_ascii (plan.accession) || !is_ascii (plan.study_description);
   plan.study_id = g_strdup_printf ("%.16s", plan.accession);

@@ -6,7 +6,8 @@
  * worklist --json prints an array of objects with these members, null when the archive
  * did not say (with --offline, the cache's studies, counted as cached): study_instance_uid, patient_name, patient_id, study_date (YYYYMMDD),
  * study_time (HHMMSS[.F]), accession_number, modalities (array of strings),
- * study_description, series_count, instance_count (integers).  Studies come newest first.
+ * study_description, priority (STAT, HIGH, MEDIUM, ROUTINE, LOW as the archive wrote it),
+ * series_count, instance_count (integers).  Studies come newest first.
  */
 #define G_LOG_DOMAIN "lb-cli"
 #include "config.h"
@@ -74,16 +75,6 @@ compare_studies (gconstpointer a, gconstpointer b, gpointer user_data)
 }
 
 static void
-add_count (JsonBuilder *b, const char *key, int value)
-{
-  json_builder_set_member_name (b, key);
-  if (value >= 0)
-    json_builder_add_int_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 print_json (GPtrArray *studies)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -92,23 +83,10 @@ print_json (GPtrArray *studies)
   for (guint i = 0; i < studies->len; i++)
     {
       LbStudy *study = g_ptr_array_index (studies, i);
-      const char *const *modalities = lb_study_get_modalities (study);
 
       json_builder_begin_object (b);
-      lb_cli_json_add_string (b, "study_instance_uid", lb_study_get_study_instance_uid (study));
-      lb_cli_json_add_string (b, "patient_name", lb_study_get_patient_name (study));
-      lb_cli_json_add_string (b, "patient_id", lb_study_get_patient_id (study));
-      lb_cli_json_add_string (b, "study_date", lb_study_get_study_date (study));
-      lb_cli_json_add_string (b, "study_time", lb_study_get_study_time (study));
-      lb_cli_json_add_string (b, "accession_number", lb_study_get_accession_number (study));
-      json_builder_set_member_name (b, "modalities");
-      json_builder_begin_array (b);
-      for (guint m = 0; modalities[m] != NULL; m++)
-        json_builder_add_string_value (b, modalities[m]);
-      json_builder_end_array (b);
-      lb_cli_json_add_string (b, "study_description", lb_study_get_study_description (study));
-      add_count (b, "series_count", lb_study_get_series_count (study));
-      add_count (b, "instance_count", lb_study_get_instance_count (study));
+      lb_cli_json_add_study (b, study);
+      lb_cli_json_add_count (b, "instance_count", lb_study_get_instance_count (study));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -324,11 +302,7 @@ lb_cli_worklist (int argc, char **argv)
   lb_qido_query_set_fuzzy (query, fuzzy);
   lb_qido_query_set_limit (query, (guint) limit);
   lb_qido_query_set_offset (query, (guint) offset);
-  /* Archives need not return these unless asked (Orthanc leaves out the description). */
-  lb_qido_query_add_include_field (query, "StudyDescription");
-  lb_qido_query_add_include_field (query, "ModalitiesInStudy");
-  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedSeries");
-  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedInstances");
+  lb_study_add_include_fields (query);
 
   g_autoptr (GPtrArray) studies = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr (GError) error = NULL;

@@ -129,31 +129,13 @@ print_studies_json (GListModel *entries)
   for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
     {
       g_autoptr (LbWorklistEntry) e = g_list_model_get_item (entries, i);
-      const char *const *modalities = lb_worklist_entry_get_modalities (e);
-      int expected = lb_worklist_entry_get_expected_instances (e);
 
       json_builder_begin_object (b);
-      lb_cli_json_add_string (b, "study_instance_uid", lb_worklist_entry_get_study_instance_uid (e));
-      lb_cli_json_add_string (b, "patient_name", lb_worklist_entry_get_patient_name (e));
-      lb_cli_json_add_string (b, "patient_id", lb_worklist_entry_get_patient_id (e));
-      lb_cli_json_add_string (b, "study_date", lb_worklist_entry_get_study_date (e));
-      lb_cli_json_add_string (b, "study_time", lb_worklist_entry_get_study_time (e));
-      lb_cli_json_add_string (b, "accession_number", lb_worklist_entry_get_accession_number (e));
-      json_builder_set_member_name (b, "modalities");
-      json_builder_begin_array (b);
-      for (guint m = 0; modalities[m] != NULL; m++)
-        json_builder_add_string_value (b, modalities[m]);
-      json_builder_end_array (b);
-      lb_cli_json_add_string (b, "study_description", lb_worklist_entry_get_study_description (e));
-      add_int (b, "series_count", lb_worklist_entry_get_series_count (e));
+      lb_cli_json_add_study (b, lb_worklist_entry_get_study (e));
       add_int (b, "instance_count", lb_worklist_entry_get_cached_instances (e));
       add_int (b, "bytes", (gint64) lb_worklist_entry_get_bytes (e));
       add_bool (b, "complete", lb_worklist_entry_get_complete (e));
-      json_builder_set_member_name (b, "expected_instances");
-      if (expected >= 0)
-        json_builder_add_int_value (b, expected);
-      else
-        json_builder_add_null_value (b);
+      lb_cli_json_add_count (b, "expected_instances", lb_worklist_entry_get_expected_instances (e));
       lb_cli_json_add_string (b, "reading_state",
                   lb_reading_state_to_string (lb_worklist_entry_get_reading_state (e)));
       add_bool (b, "pinned", lb_worklist_entry_get_pinned (e));
@@ -174,11 +156,11 @@ print_studies_table (GListModel *entries)
   for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
     {
       g_autoptr (LbWorklistEntry) e = g_list_model_get_item (entries, i);
-      g_autofree char *name = printable (lb_worklist_entry_get_patient_name (e));
-      g_autofree char *id = printable (lb_worklist_entry_get_patient_id (e));
-      g_autofree char *date = printable (lb_worklist_entry_get_study_date (e));
+      g_autofree char *name = printable (lb_study_get_patient_name (lb_worklist_entry_get_study (e)));
+      g_autofree char *id = printable (lb_study_get_patient_id (lb_worklist_entry_get_study (e)));
+      g_autofree char *date = printable (lb_study_get_study_date (lb_worklist_entry_get_study (e)));
       g_autofree char *modalities =
-        g_strjoinv (",", (char **) lb_worklist_entry_get_modalities (e));
+        g_strjoinv (",", (char **) lb_study_get_modalities (lb_worklist_entry_get_study (e)));
       g_autofree char *size = format_size (lb_worklist_entry_get_bytes (e));
       g_autofree char *images = NULL;
       g_autoptr (GString) flags = g_string_new (NULL);

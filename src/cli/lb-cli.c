@@ -192,6 +192,37 @@ lb_cli_json_add_string (JsonBuilder *builder, const char *key, const char *value
     json_builder_add_null_value (builder);
 }
 
+void
+lb_cli_json_add_count (JsonBuilder *builder, const char *key, int value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value >= 0)
+    json_builder_add_int_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+lb_cli_json_add_study (JsonBuilder *b, LbStudy *study)
+{
+  const char *const *modalities = lb_study_get_modalities (study);
+
+  lb_cli_json_add_string (b, "study_instance_uid", lb_study_get_study_instance_uid (study));
+  lb_cli_json_add_string (b, "patient_name", lb_study_get_patient_name (study));
+  lb_cli_json_add_string (b, "patient_id", lb_study_get_patient_id (study));
+  lb_cli_json_add_string (b, "study_date", lb_study_get_study_date (study));
+  lb_cli_json_add_string (b, "study_time", lb_study_get_study_time (study));
+  lb_cli_json_add_string (b, "accession_number", lb_study_get_accession_number (study));
+  json_builder_set_member_name (b, "modalities");
+  json_builder_begin_array (b);
+  for (guint m = 0; modalities[m] != NULL; m++)
+    json_builder_add_string_value (b, modalities[m]);
+  json_builder_end_array (b);
+  lb_cli_json_add_string (b, "study_description", lb_study_get_study_description (study));
+  lb_cli_json_add_string (b, "priority", lb_study_get_priority (study));
+  lb_cli_json_add_count (b, "series_count", lb_study_get_series_count (study));
+}
+
 int
 lb_cli_open_store (const char *dir, LbStore **store)
 {

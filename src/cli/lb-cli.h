@@ -89,6 +89,13 @@ int lb_cli_cache_study (const char *command, LbCliServer *server, const char *di
 
 /* JSON members: a string, or null for NULL. */
 void lb_cli_json_add_string (JsonBuilder *builder, const char *key, const char *value);
+/* A count, or null when unknown (negative). */
+void lb_cli_json_add_count (JsonBuilder *builder, const char *key, int value);
+/* The members every study listing has, online or cached: study_instance_uid,
+ * patient_name, patient_id, study_date, study_time, accession_number, modalities,
+ * study_description, priority and series_count.  The caller says what instance_count
+ * counts. */
+void lb_cli_json_add_study (JsonBuilder *builder, LbStudy *study);
 
 /* lb-cli-image.c */
 int lb_cli_info (int argc, char **argv);

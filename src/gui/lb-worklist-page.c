@@ -34,6 +34,7 @@ struct _LbWorklistPage
   GtkStack *stack;
   GtkColumnView *view;
   GtkColumnViewColumn *column_status;
+  GtkColumnViewColumn *column_priority;
   GtkColumnViewColumn *column_patient;
   GtkColumnViewColumn *column_patient_id;
   GtkColumnViewColumn *column_age_sex;
@@ -336,6 +337,7 @@ static void
 unbind_cell (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer column)
 {
   g_object_set_data (G_OBJECT (list_item), "lb-label", NULL);
+  g_object_set_data (G_OBJECT (list_item), "lb-classes", NULL);
   g_object_set_data (G_OBJECT (list_item), "lb-bar", NULL);
   g_object_set_data (G_OBJECT (list_item), "lb-bar-shown", NULL);
 }
@@ -393,10 +395,46 @@ bind_cache (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer 
          bar, "visible");
 }
 
+/* Urgent studies stand out in colour, not only in words. */
+static GStrv
+priority_classes (gpointer this, int priority)
+{
+  const char *classes[] = { NULL, NULL };
+
+  if (priority == LB_PRIORITY_STAT)
+    classes[0] = "lb-stat";
+  else if (priority == LB_PRIORITY_HIGH)
+    classes[0] = "lb-high";
+  return g_strdupv ((char **) classes);
+}
+
+static void
+bind_priority (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer data)
+{
+  GtkExpression *priority = item_property ("priority");
+
+  watch (list_item, "lb-label", item_property ("priority-label"),
+         gtk_list_item_get_child (list_item), "label");
+  watch (list_item, "lb-classes",
+         gtk_cclosure_expression_new (G_TYPE_STRV, NULL, 1, &priority,
+                                      G_CALLBACK (priority_classes), NULL, NULL),
+         gtk_list_item_get_child (list_item), "css-classes");
+}
+
 static void
 set_cell_factories (LbWorklistPage *self)
 {
+  static TextColumn priority_text = { "priority-label", 0 };
+
   set_text_factory (self->column_status, "status-label", 0);
+
+  GtkListItemFactory *priority = gtk_signal_list_item_factory_new ();
+  g_signal_connect (priority, "setup", G_CALLBACK (setup_text), &priority_text);
+  g_signal_connect (priority, "bind", G_CALLBACK (bind_priority), NULL);
+  g_signal_connect (priority, "unbind", G_CALLBACK (unbind_cell), NULL);
+  gtk_column_view_column_set_factory (self->column_priority, priority);
+  g_object_unref (priority);
+
   set_text_factory (self->column_patient, "patient-name", 0);
   set_text_factory (self->column_patient_id, "patient-id", 0);
   set_text_factory (self->column_age_sex, "age-sex", 0);
@@ -449,6 +487,20 @@ compare_numbers (gint64 a, gint64 b)
     return compare_numbers (getter ((gpointer) a), getter ((gpointer) b));   \
   }
 
+/* Ascending is the order of reading: most urgent first, and among equals the one that
+ * has waited longest. */
+static int
+compare_priority (gconstpointer a, gconstpointer b, gpointer data)
+{
+  int by_priority = compare_numbers (lb_worklist_item_get_priority ((gpointer) b),
+                                     lb_worklist_item_get_priority ((gpointer) a));
+
+  if (by_priority != 0)
+    return by_priority;
+  return compare_numbers (lb_worklist_item_get_when ((gpointer) a),
+                          lb_worklist_item_get_when ((gpointer) b));
+}
+
 STRING_COMPARE (compare_patient, lb_worklist_item_get_patient_name)
 STRING_COMPARE (compare_patient_id, lb_worklist_item_get_patient_id)
 STRING_COMPARE (compare_age_sex, lb_worklist_item_get_age_sex)
@@ -487,7 +539,8 @@ static GtkColumnViewColumn *
 column_named (LbWorklistPage *self, const char *name)
 {
   struct { const char *name; GtkColumnViewColumn *column; } columns[] = {
-    { "status", self->column_status }, { "patient", self->column_patient },
+    { "status", self->column_status }, { "priority", self->column_priority },
+    { "patient", self->column_patient },
     { "patient-id", self->column_patient_id }, { "age-sex", self->column_age_sex },
     { "modality", self->column_modality }, { "description", self->column_description },
     { "date", self->column_date }, { "accession", self->column_accession },
@@ -953,6 +1006,7 @@ lb_worklist_page_class_init (LbWorklistPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, stack);
   gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, view);
   gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_status);
+  gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_priority);
   gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_patient);
   gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_patient_id);
   gtk_widget_class_bind_template_child (widget_class, LbWorklistPage, column_age_sex);
@@ -990,6 +1044,7 @@ lb_worklist_page_init (LbWorklistPage *self)
 
   set_cell_factories (self);
   set_column_sort (self, "status", compare_status);
+  set_column_sort (self, "priority", compare_priority);
   set_column_sort (self, "patient", compare_patient);
   set_column_sort (self, "patient-id", compare_patient_id);
   set_column_sort (self, "age-sex", compare_age_sex);

@@ -60,7 +60,17 @@ class Workstation(unittest.TestCase):
     def test_1_worklist_filter_narrows(self):
         app = self.app
         app.wait_label(lambda t: t == "4 of 4 studies", "the four phantom studies")
+        app.wait_label(lambda t: t == "LBPH-0004", "the rows")
         app.screenshot("worklist")
+        # Read in order of urgency: the STAT CT first, then the HIGH MR, then the routine
+        # studies, whose priority cells stay empty.
+        labels = app.labels()
+        rows = [label for label in labels if label.startswith("LBPH-")]
+        self.assertEqual(rows[:2], ["LBPH-0001", "LBPH-0003"], labels)
+        self.assertEqual(sorted(rows[2:]), ["LBPH-0002", "LBPH-0004"], labels)
+        self.assertLess(labels.index("STAT"), labels.index("LBPH-0001"))
+        self.assertLess(labels.index("LBPH-0001"), labels.index("High"))
+        self.assertLess(labels.index("High"), labels.index("LBPH-0003"))
         app.type("explicit")
         app.wait_label(lambda t: t == "1 of 4 studies", "the filter to leave one study")
         # The count changes before the view lays out its rows: wait for the one row.

@@ -149,6 +149,8 @@ static const char *const migrations[] = {
   "  since INTEGER NOT NULL,"
   "  PRIMARY KEY (study_uid, owner)"
   ");",
+  /* 2: the study's Requested Procedure Priority (STAT...), from its first file. */
+  "ALTER TABLE studies ADD COLUMN priority TEXT;",
 };
 
 int

@@ -20,6 +20,7 @@ static const guint32 study_tags[] = {
   LB_TAG_STUDY_DESCRIPTION,
   LB_TAG_REFERRING_PHYSICIAN_NAME,
   LB_TAG_STUDY_ID,
+  LB_TAG_REQUESTED_PROCEDURE_PRIORITY,
 };
 
 /* Attributes are kept as the first file of a study gave them: a later file with an empty
@@ -27,8 +28,8 @@ static const guint32 study_tags[] = {
 #define UPSERT_STUDY                                                                      \
   "INSERT INTO studies (study_uid, server_id, patient_name, patient_id, "                  \
   "patient_birth_date, patient_sex, study_date, study_time, accession_number, "            \
-  "study_description, referring_physician_name, study_id, retrieved_at) "                  \
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "                       \
+  "study_description, referring_physician_name, study_id, priority, retrieved_at) "        \
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "                  \
   "ON CONFLICT (study_uid) DO UPDATE SET "                                                \
   "server_id = COALESCE (server_id, excluded.server_id), "                                \
   "patient_name = COALESCE (patient_name, excluded.patient_name), "                        \
@@ -41,7 +42,8 @@ static const guint32 study_tags[] = {
   "study_description = COALESCE (study_description, excluded.study_description), "         \
   "referring_physician_name = COALESCE (referring_physician_name, "                        \
   "excluded.referring_physician_name), "                                                   \
-  "study_id = COALESCE (study_id, excluded.study_id) "                                     \
+  "study_id = COALESCE (study_id, excluded.study_id), "                                    \
+  "priority = COALESCE (priority, excluded.priority) "                                     \
   "RETURNING id"
 
 static gint64
@@ -62,7 +64,7 @@ upsert_study (LbStore *self, gint64 server_id, LbDicomFile *file, const char *st
       g_autofree char *value = lb_dicom_file_dup_string (file, NULL, study_tags[i]);
       lb_database_bind_text (stmt, (int) i + 3, value);
     }
-  sqlite3_bind_int64 (stmt, 13, now);
+  sqlite3_bind_int64 (stmt, (int) G_N_ELEMENTS (study_tags) + 3, now);
   if (!lb_database_step (self->db, stmt, error))
     return 0;
   return sqlite3_column_int64 (stmt, 0);

@@ -593,11 +593,12 @@ _lb_store_release (LbStore *self, const char *study_uid)
 
 /* ---- studies --------------------------------------------------------------------- */
 
-/* The columns entry_from_row() reads, in order. */
+/* The columns entry_from_row() reads, in order: the study's strings first, in
+ * LbStudyString order. */
 #define STUDY_COLUMNS                                                                    \
   "s.study_uid, s.patient_name, s.patient_id, s.patient_birth_date, s.patient_sex, "      \
   "s.study_date, s.study_time, s.accession_number, s.study_description, "                \
-  "s.referring_physician_name, s.study_id, s.modalities, s.series_count, "               \
+  "s.referring_physician_name, s.study_id, s.priority, s.modalities, s.series_count, "   \
   "s.instance_count, s.bytes, s.expected_instances, s.server_id IS NULL, "               \
   "s.retrieved_at, s.last_opened_at, COALESCE (st.reading_state, 0), "                   \
   "COALESCE (st.pinned, 0), COALESCE (u.unsent, 0)"
@@ -608,7 +609,7 @@ _lb_store_release (LbStore *self, const char *study_uid)
   " GROUP BY study_uid) u ON u.study_uid = s.study_uid"
 
 enum {
-  COLUMN_MODALITIES = LB_ENTRY_N_STRINGS,
+  COLUMN_MODALITIES = LB_STUDY_N_STRINGS,
   COLUMN_SERIES_COUNT,
   COLUMN_INSTANCE_COUNT,
   COLUMN_BYTES,
@@ -654,16 +655,17 @@ static LbWorklistEntry *
 entry_from_row (sqlite3_stmt *stmt)
 {
   LbEntryFields fields = { 0 };
+  const char *strings[LB_STUDY_N_STRINGS];
   g_auto (GStrv) modalities =
     split_modalities ((const char *) sqlite3_column_text (stmt, COLUMN_MODALITIES));
 
-  for (guint i = 0; i < LB_ENTRY_N_STRINGS; i++)
-    fields.strings[i] = (const char *) sqlite3_column_text (stmt, (int) i);
-  fields.modalities = (const char *const *) modalities;
-  fields.series_count = sqlite3_column_int (stmt, COLUMN_SERIES_COUNT);
-  fields.instance_count = sqlite3_column_int (stmt, COLUMN_INSTANCE_COUNT);
+  for (guint i = 0; i < LB_STUDY_N_STRINGS; i++)
+    strings[i] = (const char *) sqlite3_column_text (stmt, (int) i);
+  g_autoptr (LbStudy) study = lb_study_new (strings, (const char *const *) modalities,
+                                            sqlite3_column_int (stmt, COLUMN_SERIES_COUNT),
+                                            sqlite3_column_int (stmt, COLUMN_INSTANCE_COUNT));
   read_facts (stmt, &fields);
-  return _lb_worklist_entry_new (&fields, NULL);
+  return _lb_worklist_entry_new (study, &fields);
 }
 
 /* A WHERE clause under construction, with its parameters in order. */
@@ -911,7 +913,6 @@ lb_store_annotate_studies (LbStore *self, GListModel *studies, GError **error)
         LbEntryFields fields = { 0 };
 
         fields.expected_instances = -1;
-        _lb_entry_fields_set_study (&fields, study);
         sqlite3_bind_text (known, 1, lb_study_get_study_instance_uid (study), -1, SQLITE_STATIC);
         if (lb_database_step (self->db, known, &local_error))
           read_facts (known, &fields);
@@ -936,7 +937,7 @@ lb_store_annotate_studies (LbStore *self, GListModel *studies, GError **error)
             g_propagate_error (error, g_steal_pointer (&local_error));
             return NULL;
           }
-        g_ptr_array_add (entries, _lb_worklist_entry_new (&fields, study));
+        g_ptr_array_add (entries, _lb_worklist_entry_new (study, &fields));
       }
   }
 

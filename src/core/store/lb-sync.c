@@ -528,11 +528,7 @@ refresh (LbSync *self)
   g_autoptr (LbQidoQuery) query =
     self->query != NULL ? g_object_ref (self->query) : lb_qido_query_new ();
 
-  /* The worklist's columns, which archives need not return unless asked. */
-  lb_qido_query_add_include_field (query, "StudyDescription");
-  lb_qido_query_add_include_field (query, "ModalitiesInStudy");
-  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedSeries");
-  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedInstances");
+  lb_study_add_include_fields (query);
   lb_dicomweb_client_search_studies_async (self->client, query, self->cancellable, on_searched,
                                            g_object_ref (self));
 }

@@ -18,26 +18,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LbWorklistEntry, lb_worklist_entry, LB, WORKLIST_ENTRY, GObject)
 
-/* The online worklist's fields, with the same meaning; strings are NULL when unknown.
- * For a row from the cache, the counts are those of the cached series and instances. */
-const char *lb_worklist_entry_get_study_instance_uid (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_patient_name (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_patient_id (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_patient_birth_date (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_patient_sex (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_study_date (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_study_time (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_accession_number (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_study_description (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_referring_physician_name (LbWorklistEntry *self);
-const char *lb_worklist_entry_get_study_id (LbWorklistEntry *self);
-/* Never NULL; empty when unknown. */
-const char *const *lb_worklist_entry_get_modalities (LbWorklistEntry *self);
-/* -1 when unknown. */
-int lb_worklist_entry_get_series_count (LbWorklistEntry *self);
-int lb_worklist_entry_get_instance_count (LbWorklistEntry *self);
-/* The same attributes as an LbStudy, for code written for the online worklist. */
+/* The study as the archive describes it; for a row from the cache, as the first cached
+ * file did, with the counts of the cached series and instances. */
 LbStudy *lb_worklist_entry_get_study (LbWorklistEntry *self);
+/* Shorthand for the study's UID. */
+const char *lb_worklist_entry_get_study_instance_uid (LbWorklistEntry *self);
 
 /* Instances and bytes in the cache (0 when nothing is cached). */
 guint lb_worklist_entry_get_cached_instances (LbWorklistEntry *self);

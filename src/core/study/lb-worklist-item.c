@@ -20,6 +20,7 @@ struct _LbWorklistItem
   char *search_text;
   guint day;
   gint64 when;
+  LbPriority priority;
 
   LbWorklistStatus status;
   LbCacheState cache_state;
@@ -40,6 +41,8 @@ enum {
   PROP_ACCESSION,
   PROP_IMAGES,
   PROP_IMAGES_LABEL,
+  PROP_PRIORITY,
+  PROP_PRIORITY_LABEL,
   PROP_STATUS,
   PROP_STATUS_LABEL,
   PROP_CACHE_STATE,
@@ -118,6 +121,12 @@ lb_worklist_item_get_property (GObject *object, guint prop_id, GValue *value, GP
         g_value_take_string (value, images >= 0 ? g_strdup_printf ("%d", images) : g_strdup (""));
         break;
       }
+    case PROP_PRIORITY:
+      g_value_set_int (value, self->priority);
+      break;
+    case PROP_PRIORITY_LABEL:
+      g_value_set_string (value, lb_priority_get_label (self->priority));
+      break;
     case PROP_STATUS:
       g_value_set_int (value, self->status);
       break;
@@ -163,6 +172,9 @@ lb_worklist_item_class_init (LbWorklistItemClass *klass)
   props[PROP_ACCESSION] = g_param_spec_string ("accession", NULL, NULL, NULL, flags);
   props[PROP_IMAGES] = g_param_spec_int ("images", NULL, NULL, -1, G_MAXINT, -1, flags);
   props[PROP_IMAGES_LABEL] = g_param_spec_string ("images-label", NULL, NULL, NULL, flags);
+  props[PROP_PRIORITY] = g_param_spec_int ("priority", NULL, NULL, 0, LB_PRIORITY_STAT,
+                                           LB_PRIORITY_ROUTINE, flags);
+  props[PROP_PRIORITY_LABEL] = g_param_spec_string ("priority-label", NULL, NULL, NULL, flags);
   props[PROP_STATUS] = g_param_spec_int ("status", NULL, NULL, 0, LB_WORKLIST_STATUS_FINAL, 0,
                                          flags);
   props[PROP_STATUS_LABEL] = g_param_spec_string ("status-label", NULL, NULL, NULL, flags);
@@ -200,6 +212,28 @@ when_of (const char *date, const char *time)
   return when;
 }
 
+/* DICOM's defined terms for (0040,1003); HL7's "S"/"A" and "MED" are seen too. */
+static LbPriority
+priority_of (const char *value)
+{
+  static const struct { const char *term; LbPriority priority; } terms[] = {
+    { "STAT", LB_PRIORITY_STAT }, { "S", LB_PRIORITY_STAT },
+    { "HIGH", LB_PRIORITY_HIGH }, { "A", LB_PRIORITY_HIGH }, { "ASAP", LB_PRIORITY_HIGH },
+    { "MEDIUM", LB_PRIORITY_MEDIUM }, { "MED", LB_PRIORITY_MEDIUM },
+    { "LOW", LB_PRIORITY_LOW },
+  };
+
+  if (value == NULL)
+    return LB_PRIORITY_ROUTINE;
+
+  g_autofree char *term = g_ascii_strup (value, -1);
+  g_strstrip (term);
+  for (guint i = 0; i < G_N_ELEMENTS (terms); i++)
+    if (g_str_equal (term, terms[i].term))
+      return terms[i].priority;
+  return LB_PRIORITY_ROUTINE;
+}
+
 static void
 append_folded (GString *text, const char *value)
 {
@@ -231,6 +265,7 @@ lb_worklist_item_new (LbStudy *study)
   self->date_time = g_strstrip (g_strdup_printf ("%s %s", date, time));
   self->day = lb_date_to_day (lb_study_get_study_date (study));
   self->when = when_of (lb_study_get_study_date (study), lb_study_get_study_time (study));
+  self->priority = priority_of (lb_study_get_priority (study));
 
   /* The raw name too, so "doe^j" finds DOE^JOHN as typed from a requisition. */
   GString *search = g_string_new (NULL);
@@ -339,6 +374,32 @@ lb_worklist_item_has_modality (LbWorklistItem *self, const char *modality)
 {
   g_return_val_if_fail (LB_IS_WORKLIST_ITEM (self), FALSE);
   return g_strv_contains (lb_study_get_modalities (self->study), modality);
+}
+
+LbPriority
+lb_worklist_item_get_priority (LbWorklistItem *self)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_ITEM (self), LB_PRIORITY_ROUTINE);
+  return self->priority;
+}
+
+const char *
+lb_priority_get_label (LbPriority priority)
+{
+  switch (priority)
+    {
+    case LB_PRIORITY_STAT:
+      return C_("priority", "STAT");
+    case LB_PRIORITY_HIGH:
+      return C_("priority", "High");
+    case LB_PRIORITY_MEDIUM:
+      return C_("priority", "Medium");
+    case LB_PRIORITY_LOW:
+      return C_("priority", "Low");
+    case LB_PRIORITY_ROUTINE:
+    default:
+      return "";
+    }
 }
 
 LbWorklistStatus

@@ -28,6 +28,15 @@ typedef enum {
   LB_CACHE_STATE_CACHED,
 } LbCacheState;
 
+/* The Requested Procedure Priority, least urgent first. */
+typedef enum {
+  LB_PRIORITY_LOW,
+  LB_PRIORITY_ROUTINE,
+  LB_PRIORITY_MEDIUM,
+  LB_PRIORITY_HIGH,
+  LB_PRIORITY_STAT,
+} LbPriority;
+
 #define LB_TYPE_WORKLIST_ITEM (lb_worklist_item_get_type ())
 
 G_DECLARE_FINAL_TYPE (LbWorklistItem, lb_worklist_item, LB, WORKLIST_ITEM, GObject)
@@ -56,6 +65,12 @@ gint64 lb_worklist_item_get_when (LbWorklistItem *self);
 int lb_worklist_item_get_images (LbWorklistItem *self);
 /* TRUE when @modality (e.g. "CT") is among the study's modalities. */
 gboolean lb_worklist_item_has_modality (LbWorklistItem *self, const char *modality);
+
+/* A study the archive gives no (or an unknown) priority is routine. */
+LbPriority lb_worklist_item_get_priority (LbWorklistItem *self);
+/* "STAT", "High", "Medium", "Low", translated; "" for routine, the usual case, so that
+ * the urgent ones stand out. */
+const char *lb_priority_get_label (LbPriority priority);
 
 LbWorklistStatus lb_worklist_item_get_status (LbWorklistItem *self);
 void lb_worklist_item_set_status (LbWorklistItem *self, LbWorklistStatus status);

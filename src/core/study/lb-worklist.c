@@ -169,7 +169,7 @@ set_offline (LbWorklist *self, gboolean offline, const char *reason)
 static gboolean
 entry_complete (LbWorklistEntry *entry)
 {
-  int listed = lb_worklist_entry_get_instance_count (entry);
+  int listed = lb_study_get_instance_count (lb_worklist_entry_get_study (entry));
 
   return lb_worklist_entry_get_complete (entry) ||
          (listed > 0 && lb_worklist_entry_get_cached_instances (entry) >= (guint) listed);
@@ -199,7 +199,7 @@ apply_cache (LbWorklist *self, LbWorklistItem *item)
     }
   int expected = lb_worklist_entry_get_expected_instances (entry);
   if (expected <= 0)
-    expected = lb_worklist_entry_get_instance_count (entry);
+    expected = lb_study_get_instance_count (lb_worklist_entry_get_study (entry));
   guint cached = lb_worklist_entry_get_cached_instances (entry);
   lb_worklist_item_set_cache (item, LB_CACHE_STATE_PARTIAL,
                               expected > 0 ? (double) cached / expected : 0);
@@ -390,13 +390,7 @@ worklist_query (void)
   LbQidoQuery *query = lb_qido_query_new ();
 
   lb_qido_query_set_limit (query, WORKLIST_LIMIT);
-  /* Archives need not return these unless asked (Orthanc leaves out the description). */
-  lb_qido_query_add_include_field (query, "StudyDescription");
-  lb_qido_query_add_include_field (query, "ModalitiesInStudy");
-  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedSeries");
-  lb_qido_query_add_include_field (query, "NumberOfStudyRelatedInstances");
-  lb_qido_query_add_include_field (query, "PatientBirthDate");
-  lb_qido_query_add_include_field (query, "PatientSex");
+  lb_study_add_include_fields (query);
   return query;
 }
 

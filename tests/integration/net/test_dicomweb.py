@@ -186,6 +186,7 @@ class WorklistTest(ArchiveTestCase):
             "accession_number": "LBACC0003",
             "modalities": ["MR"],
             "study_description": rows[0]["study_description"],
+            "priority": "HIGH",
             "series_count": 1,
             "instance_count": len(mr.instances),
         }])
@@ -317,7 +318,8 @@ class CacheTest(ArchiveTestCase):
         offline = json.loads(done.stdout)
         self.assertEqual(len(offline), 1)
         for key in ("study_instance_uid", "patient_name", "patient_id", "study_date",
-                    "accession_number", "modalities", "series_count", "instance_count"):
+                    "accession_number", "modalities", "priority", "series_count",
+                    "instance_count"):
             with self.subTest(key=key):
                 self.assertEqual(offline[0][key], online[0][key])
 

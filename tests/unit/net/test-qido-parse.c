@@ -29,7 +29,8 @@ static const char orthanc_study[] =
   "\"00100020\":{\"vr\":\"LO\",\"Value\":[\"1CT1\"]},"
   "\"0020000D\":{\"vr\":\"UI\",\"Value\":[\"1.3.6.1.4.1.5962.1.2.1.20040119072730.12322\"]},"
   "\"00201206\":{\"vr\":\"IS\",\"Value\":[1]},"
-  "\"00201208\":{\"vr\":\"IS\",\"Value\":[12]}"
+  "\"00201208\":{\"vr\":\"IS\",\"Value\":[12]},"
+  "\"00401003\":{\"vr\":\"SH\",\"Value\":[\"STAT\"]}"
   "}]";
 
 static void
@@ -57,6 +58,8 @@ test_orthanc_study (void)
   g_assert_cmpstr (lb_study_get_modalities (study)[1], ==, "SR");
   g_assert_cmpint (lb_study_get_series_count (study), ==, 1);
   g_assert_cmpint (lb_study_get_instance_count (study), ==, 12);
+  g_assert_cmpstr (lb_study_get_priority (study), ==, "STAT");
+  g_assert_cmpstr (lb_study_get_string (study, LB_STUDY_PRIORITY), ==, "STAT");
 
   /* The properties a list view binds to. */
   g_autofree char *name = NULL;
@@ -67,6 +70,52 @@ test_orthanc_study (void)
   g_assert_cmpstr (name, ==, "CompressedSamples^CT1");
   g_assert_cmpint (instances, ==, 12);
   g_assert_cmpstr (modalities[0], ==, "CT");
+}
+
+/* The cache makes its studies from its own columns: the same values, copied. */
+static void
+test_study_from_values (void)
+{
+  const char *strings[LB_STUDY_N_STRINGS] = {
+    [LB_STUDY_STUDY_INSTANCE_UID] = "1.2.3",
+    [LB_STUDY_PATIENT_NAME] = "Doe^Jane",
+    [LB_STUDY_PRIORITY] = "HIGH",
+  };
+  g_autofree char *uid = g_strdup ("1.2.3.4");
+  strings[LB_STUDY_STUDY_INSTANCE_UID] = uid;
+
+  g_autoptr (LbStudy) study = lb_study_new (strings, NULL, 2, -7);
+  uid[0] = 'X';
+  g_assert_cmpstr (lb_study_get_study_instance_uid (study), ==, "1.2.3.4");
+  g_assert_cmpstr (lb_study_get_patient_name (study), ==, "Doe^Jane");
+  g_assert_cmpstr (lb_study_get_priority (study), ==, "HIGH");
+  g_assert_null (lb_study_get_study_description (study));
+  g_assert_nonnull (lb_study_get_modalities (study));
+  g_assert_null (lb_study_get_modalities (study)[0]);
+  g_assert_cmpint (lb_study_get_series_count (study), ==, 2);
+  g_assert_cmpint (lb_study_get_instance_count (study), ==, -1);
+
+  g_autofree char *priority = NULL;
+  g_object_get (study, "priority", &priority, NULL);
+  g_assert_cmpstr (priority, ==, "HIGH");
+}
+
+/* What a worklist search asks for is what a study reads: nothing it shows is left to
+ * the archive's defaults. */
+static void
+test_include_fields (void)
+{
+  g_autoptr (LbQidoQuery) query = lb_qido_query_new ();
+
+  lb_study_add_include_fields (query);
+  g_autofree char *s = lb_qido_query_to_string (query);
+  const char *const wanted[] = { "0020000D", "00100010", "00081030", "00401003", "00080061",
+                                 "00201206", "00201208" };
+  for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
+    {
+      g_autofree char *field = g_strconcat ("includefield=", wanted[i], NULL);
+      g_assert_nonnull (strstr (s, field));
+    }
 }
 
 static void
@@ -251,6 +300,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/net/qido-parse/orthanc-study", test_orthanc_study);
+  g_test_add_func ("/net/qido-parse/study-from-values", test_study_from_values);
+  g_test_add_func ("/net/qido-parse/include-fields", test_include_fields);
   g_test_add_func ("/net/qido-parse/other-archives", test_other_archives);
   g_test_add_func ("/net/qido-parse/missing-uid-is-left-out", test_missing_uid_is_left_out);
   g_test_add_func ("/net/qido-parse/empty", test_empty);

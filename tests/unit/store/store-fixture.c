@@ -85,6 +85,9 @@ store_test_make_instance (const StoreTestInstance *spec)
     g_assert_true (lb_dicom_item_set (root, LB_TAG_ACCESSION_NUMBER, "SH", spec->accession));
   if (spec->description != NULL)
     g_assert_true (lb_dicom_item_set (root, LB_TAG_STUDY_DESCRIPTION, "LO", spec->description));
+  if (spec->priority != NULL)
+    g_assert_true (lb_dicom_item_set (root, LB_TAG_REQUESTED_PROCEDURE_PRIORITY, "SH",
+                                      spec->priority));
   g_assert_true (lb_dicom_item_set_printf (root, LB_TAG_SERIES_NUMBER, "IS", "%d",
                                            spec->series_number));
   g_assert_true (lb_dicom_item_set_printf (root, LB_TAG_INSTANCE_NUMBER, "IS", "%d",

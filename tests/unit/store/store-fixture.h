@@ -23,6 +23,7 @@ typedef struct
   const char *modality;
   const char *accession;
   const char *description;
+  const char *priority;
   int series_number;
   int instance_number;
   /* Columns and rows of a 16-bit image: the instance's size follows. */

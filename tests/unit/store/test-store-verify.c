@@ -143,7 +143,7 @@ test_unindexed_and_stray_files (Fixture *f, gconstpointer data)
 
   g_autoptr (LbWorklistEntry) found = lb_store_lookup_study (f->store, "1.7.2", NULL);
   g_assert_nonnull (found);
-  g_assert_cmpstr (lb_worklist_entry_get_patient_name (found), ==, "Found^Later");
+  g_assert_cmpstr (lb_study_get_patient_name (lb_worklist_entry_get_study (found)), ==, "Found^Later");
   assert_consistent (f->store);
 }
 

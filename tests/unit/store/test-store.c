@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sqlite3.h>
+
 #include "lb-dicom-file.h"
 #include "lb-store.h"
 #include "store-fixture.h"
@@ -89,7 +91,8 @@ test_schema_too_new (Fixture *f, gconstpointer data)
   /* PRAGMA user_version is the big-endian number at byte 60 of the database header. */
   g_assert_true (g_file_get_contents (index, &contents, &length, NULL));
   g_assert_cmpuint (length, >, 100);
-  g_assert_cmpint (contents[63], ==, 1);
+  g_assert_cmpint (contents[63], >=, 1);
+  g_assert_cmpint (contents[63], <, 99);
   contents[63] = 99;
   g_assert_true (g_file_set_contents (index, contents, (gssize) length, NULL));
 
@@ -104,6 +107,45 @@ test_schema_too_new (Fixture *f, gconstpointer data)
   g_assert_cmpint (after[63], ==, 99);
 }
 
+/* A cache written by the first release (schema 1, without priorities) opens in this one:
+ * its studies stay, and priorities are kept from then on. */
+static void
+test_schema_upgrade (Fixture *f, gconstpointer data)
+{
+  g_autofree char *index = g_build_filename (f->dir, "index.sqlite", NULL);
+  const StoreTestInstance before = {
+    .study_uid = "1.2.3.8", .series_uid = "1.2.3.8.1", .sop_uid = "1.2.3.8.1.1",
+    .patient_name = "Old^Cache", .priority = "STAT", .side = 8,
+  };
+  const StoreTestInstance after = {
+    .study_uid = "1.2.3.9", .series_uid = "1.2.3.9.1", .sop_uid = "1.2.3.9.1.1",
+    .priority = "STAT", .side = 8,
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) old_bytes = store_test_make_instance (&before);
+  g_autoptr (GBytes) new_bytes = store_test_make_instance (&after);
+  sqlite3 *db = NULL;
+
+  g_assert_true (lb_store_put_instance (f->store, SERVER, old_bytes, NULL, &error));
+  g_clear_object (&f->store);
+  g_assert_cmpint (sqlite3_open (index, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE studies DROP COLUMN priority;"
+                                     "PRAGMA user_version = 1;", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  reopen (f);
+  g_autoptr (LbWorklistEntry) old = lb_store_lookup_study (f->store, "1.2.3.8", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (lb_study_get_patient_name (lb_worklist_entry_get_study (old)), ==,
+                   "Old^Cache");
+  g_assert_null (lb_study_get_priority (lb_worklist_entry_get_study (old)));
+
+  g_assert_true (lb_store_put_instance (f->store, SERVER, new_bytes, NULL, &error));
+  g_autoptr (LbWorklistEntry) entry = lb_store_lookup_study (f->store, "1.2.3.9", &error);
+  g_assert_cmpstr (lb_study_get_priority (lb_worklist_entry_get_study (entry)), ==, "STAT");
+}
+
 static void
 test_put_and_list (Fixture *f, gconstpointer data)
 {
@@ -112,7 +154,8 @@ test_put_and_list (Fixture *f, gconstpointer data)
       .modality = "MR", .series_number = 2, .instance_number = 1, .side = 16 },
     { .study_uid = "1.2.3.5", .series_uid = "1.2.3.5.1", .sop_uid = "1.2.3.5.1.2",
       .modality = "CT", .series_number = 1, .instance_number = 2, .side = 16,
-      .patient_name = "Doe^Jane", .accession = "ACC5", .description = "Chest" },
+      .patient_name = "Doe^Jane", .accession = "ACC5", .description = "Chest",
+      .priority = "STAT" },
     { .study_uid = "1.2.3.5", .series_uid = "1.2.3.5.1", .sop_uid = "1.2.3.5.1.1",
       .modality = "CT", .series_number = 1, .instance_number = 1, .side = 16 },
   };
@@ -135,12 +178,14 @@ test_put_and_list (Fixture *f, gconstpointer data)
   g_autoptr (LbWorklistEntry) entry = lb_store_lookup_study (f->store, "1.2.3.5", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (lb_worklist_entry_get_cached_instances (entry), ==, 3);
-  g_assert_cmpint (lb_worklist_entry_get_series_count (entry), ==, 2);
+  g_assert_cmpint (lb_study_get_series_count (lb_worklist_entry_get_study (entry)), ==, 2);
   g_assert_cmpuint (lb_worklist_entry_get_bytes (entry), ==, total);
-  g_assert_cmpstr (lb_worklist_entry_get_patient_name (entry), ==, "TEST^PATIENT");
-  g_assert_cmpstr (lb_worklist_entry_get_accession_number (entry), ==, "ACC5");
-  g_assert_cmpstr (lb_worklist_entry_get_study_description (entry), ==, "Chest");
-  const char *const *modalities = lb_worklist_entry_get_modalities (entry);
+  g_assert_cmpstr (lb_study_get_patient_name (lb_worklist_entry_get_study (entry)), ==, "TEST^PATIENT");
+  g_assert_cmpstr (lb_study_get_accession_number (lb_worklist_entry_get_study (entry)), ==, "ACC5");
+  g_assert_cmpstr (lb_study_get_study_description (lb_worklist_entry_get_study (entry)), ==, "Chest");
+  /* The first file had no priority: a later one fills it in. */
+  g_assert_cmpstr (lb_study_get_priority (lb_worklist_entry_get_study (entry)), ==, "STAT");
+  const char *const *modalities = lb_study_get_modalities (lb_worklist_entry_get_study (entry));
   g_assert_cmpuint (g_strv_length ((char **) modalities), ==, 2);
   g_assert_cmpstr (modalities[0], ==, "CT");
   g_assert_cmpstr (modalities[1], ==, "MR");
@@ -298,10 +343,13 @@ test_entry_as_study (Fixture *f, gconstpointer data)
   g_assert_cmpint (lb_study_get_series_count (study), ==, 1);
   g_assert_cmpint (lb_study_get_instance_count (study), ==, 1);
 
-  /* The same fields as properties, for binding. */
+  /* The same values as properties, for binding. */
+  g_autoptr (LbStudy) bound = NULL;
   g_autofree char *name = NULL;
   guint state;
-  g_object_get (entry, "patient-name", &name, "reading-state", &state, NULL);
+  g_object_get (entry, "study", &bound, "reading-state", &state, NULL);
+  g_assert_true (bound == study);
+  g_object_get (bound, "patient-name", &name, NULL);
   g_assert_cmpstr (name, ==, "Doe^John");
   g_assert_cmpuint (state, ==, LB_READING_STATE_UNREAD);
 }
@@ -598,6 +646,7 @@ main (int argc, char **argv)
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/store/private-folder", test_private_folder);
   ADD ("/store/schema-too-new", test_schema_too_new);
+  ADD ("/store/schema-upgrade", test_schema_upgrade);
   ADD ("/store/put-and-list", test_put_and_list);
   ADD ("/store/not-an-instance", test_not_an_instance);
   ADD ("/store/queries", test_queries);

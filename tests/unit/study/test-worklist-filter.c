@@ -113,6 +113,46 @@ test_item_values (void)
   g_assert_cmpfloat (lb_worklist_item_get_cache_progress (item), ==, 0.5);
 }
 
+/* The archive's words for urgency, however written, become one order of reading; what
+ * is not a priority is routine, and routine says nothing so that urgent rows stand out. */
+static void
+test_item_priority (void)
+{
+  const struct { const char *value; LbPriority priority; const char *label; } cases[] = {
+    { "STAT", LB_PRIORITY_STAT, "STAT" },
+    { " stat ", LB_PRIORITY_STAT, "STAT" },
+    { "S", LB_PRIORITY_STAT, "STAT" },
+    { "HIGH", LB_PRIORITY_HIGH, "High" },
+    { "MED", LB_PRIORITY_MEDIUM, "Medium" },
+    { "MEDIUM", LB_PRIORITY_MEDIUM, "Medium" },
+    { "ROUTINE", LB_PRIORITY_ROUTINE, "" },
+    { "LOW", LB_PRIORITY_LOW, "Low" },
+    { "URGENTISSIMO", LB_PRIORITY_ROUTINE, "" },
+    { NULL, LB_PRIORITY_ROUTINE, "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *strings[LB_STUDY_N_STRINGS] = {
+        [LB_STUDY_STUDY_INSTANCE_UID] = "1.2.3",
+        [LB_STUDY_PRIORITY] = cases[i].value,
+      };
+      g_autoptr (LbStudy) study = lb_study_new (strings, NULL, -1, -1);
+      g_autoptr (LbWorklistItem) item = lb_worklist_item_new (study);
+      g_autofree char *label = NULL;
+      int priority;
+
+      g_assert_cmpint (lb_worklist_item_get_priority (item), ==, cases[i].priority);
+      g_object_get (item, "priority", &priority, "priority-label", &label, NULL);
+      g_assert_cmpint (priority, ==, cases[i].priority);
+      g_assert_cmpstr (label, ==, cases[i].label);
+    }
+  g_assert_cmpint (LB_PRIORITY_STAT, >, LB_PRIORITY_HIGH);
+  g_assert_cmpint (LB_PRIORITY_HIGH, >, LB_PRIORITY_MEDIUM);
+  g_assert_cmpint (LB_PRIORITY_MEDIUM, >, LB_PRIORITY_ROUTINE);
+  g_assert_cmpint (LB_PRIORITY_ROUTINE, >, LB_PRIORITY_LOW);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -120,5 +160,6 @@ main (int argc, char **argv)
   g_test_add_func ("/worklist-filter/text", test_text);
   g_test_add_func ("/worklist-filter/dates-modality-status", test_dates_modality_status);
   g_test_add_func ("/worklist-filter/item-values", test_item_values);
+  g_test_add_func ("/worklist-filter/item-priority", test_item_priority);
   return g_test_run ();
 }

@@ -20,7 +20,7 @@ from .seed import Source, files_under
 
 class Phantom:
     def __init__(self, name, kind, slices, transfer_syntax, patient_name, patient_id,
-                 accession):
+                 accession, priority=None):
         self.name = name
         self.kind = kind
         self.slices = slices
@@ -28,15 +28,18 @@ class Phantom:
         self.patient_name = patient_name
         self.patient_id = patient_id
         self.accession = accession
+        self.priority = priority
 
 
 # One compressed and one uncompressed 300-slice 512x512 CT (a different patient each, so they
-# are different studies), an MR series and a CR image.
+# are different studies), an MR series and a CR image; one STAT and one HIGH priority, so
+# that the worklist has urgent studies to put first.
 PHANTOMS = [
-    Phantom("ct-jpegls", "ct", 300, "jpeg-ls", "PHANTOM^CT JPEGLS", "LBPH-0001", "LBACC0001"),
+    Phantom("ct-jpegls", "ct", 300, "jpeg-ls", "PHANTOM^CT JPEGLS", "LBPH-0001", "LBACC0001",
+            "STAT"),
     Phantom("ct-explicit", "ct", 300, "explicit", "PHANTOM^CT EXPLICIT", "LBPH-0002",
             "LBACC0002"),
-    Phantom("mr", "mr", 40, "explicit", "PHANTOM^MR", "LBPH-0003", "LBACC0003"),
+    Phantom("mr", "mr", 40, "explicit", "PHANTOM^MR", "LBPH-0003", "LBACC0003", "HIGH"),
     Phantom("cr", "cr", 1, "explicit", "PHANTOM^CR", "LBPH-0004", "LBACC0004"),
 ]
 # make-phantom's --seed makes UIDs and bytes reproducible, so a regenerated phantom is the
@@ -49,6 +52,8 @@ def make_phantom_argv(exe, phantom, out_dir):
     argv = [exe, "--kind", phantom.kind, "--transfer-syntax", phantom.transfer_syntax,
             "--out", out_dir, "--seed", str(SEED), "--patient-name", phantom.patient_name,
             "--patient-id", phantom.patient_id, "--accession", phantom.accession]
+    if phantom.priority:
+        argv += ["--priority", phantom.priority]
     if phantom.kind in ("ct", "mr"):
         argv += ["--slices", str(phantom.slices)]
     if phantom.kind == "ct":

@@ -673,6 +673,8 @@ use_server (LbWorklistPage *self, LbServer *server)
   lb_worklist_set_prefetch_count (self->worklist,
                                   g_settings_get_uint (self->settings, "prefetch-count"));
   lb_worklist_page_set_items (self, lb_worklist_get_items (self->worklist));
+  /* The reader works down the rows as shown: studies are fetched ahead in that order. */
+  lb_worklist_set_shown (self->worklist, G_LIST_MODEL (self->filtered));
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_OFFLINE]);
   lb_worklist_page_refresh (self);
 }

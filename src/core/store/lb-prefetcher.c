@@ -20,6 +20,11 @@ struct _LbPrefetcher
   guint count;
   gboolean paused;
 
+  /* The last worklist (LbWorklistEntry) and its entries by UID; the reading order. */
+  GListModel *worklist;
+  GHashTable *entries;
+  char **order;
+
   GQueue queue;
   GHashTable *tries;
   char *current;
@@ -51,6 +56,7 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void run_next (LbPrefetcher *self);
+static void requeue (LbPrefetcher *self);
 
 static void
 lb_prefetcher_dispose (GObject *object)
@@ -69,6 +75,9 @@ lb_prefetcher_finalize (GObject *object)
   LbPrefetcher *self = LB_PREFETCHER (object);
 
   g_queue_clear_full (&self->queue, g_free);
+  g_clear_object (&self->worklist);
+  g_hash_table_unref (self->entries);
+  g_strfreev (self->order);
   g_hash_table_unref (self->tries);
   g_free (self->current);
   g_clear_object (&self->store);
@@ -161,6 +170,7 @@ lb_prefetcher_init (LbPrefetcher *self)
 {
   self->count = LB_PREFETCHER_DEFAULT_COUNT;
   self->tries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   g_queue_init (&self->queue);
 }
 
@@ -192,6 +202,7 @@ lb_prefetcher_set_count (LbPrefetcher *self, guint count)
     return;
   self->count = count;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNT]);
+  requeue (self);
 }
 
 static void
@@ -206,27 +217,76 @@ remove_queued (LbPrefetcher *self, const char *study_uid)
     }
 }
 
+static void
+consider (LbPrefetcher *self, LbWorklistEntry *entry)
+{
+  const char *uid = lb_worklist_entry_get_study_instance_uid (entry);
+
+  if (lb_worklist_entry_get_complete (entry) || g_strcmp0 (uid, self->current) == 0 ||
+      GPOINTER_TO_UINT (g_hash_table_lookup (self->tries, uid)) >= MAX_TRIES)
+    return;
+  g_queue_push_tail (&self->queue, g_strdup (uid));
+}
+
+/* The queue again: the first @count studies of the reading order, or of the worklist. */
+static void
+requeue (LbPrefetcher *self)
+{
+  guint taken = 0;
+
+  g_queue_clear_full (&self->queue, g_free);
+  if (self->worklist != NULL && self->order != NULL)
+    {
+      for (guint i = 0; self->order[i] != NULL && taken < self->count; i++)
+        {
+          LbWorklistEntry *entry = g_hash_table_lookup (self->entries, self->order[i]);
+          if (entry == NULL)
+            continue;
+          consider (self, entry);
+          taken++;
+        }
+    }
+  else if (self->worklist != NULL)
+    {
+      guint n = MIN (g_list_model_get_n_items (self->worklist), self->count);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (LbWorklistEntry) entry = g_list_model_get_item (self->worklist, i);
+          consider (self, entry);
+        }
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
+  run_next (self);
+}
+
 void
 lb_prefetcher_set_worklist (LbPrefetcher *self, GListModel *entries)
 {
   g_return_if_fail (LB_IS_PREFETCHER (self));
   g_return_if_fail (G_IS_LIST_MODEL (entries));
 
-  guint n = MIN (g_list_model_get_n_items (entries), self->count);
-
-  g_queue_clear_full (&self->queue, g_free);
-  for (guint i = 0; i < n; i++)
+  g_set_object (&self->worklist, entries);
+  g_hash_table_remove_all (self->entries);
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
     {
-      g_autoptr (LbWorklistEntry) entry = g_list_model_get_item (entries, i);
-      const char *uid = lb_worklist_entry_get_study_instance_uid (entry);
-
-      if (lb_worklist_entry_get_complete (entry) || g_strcmp0 (uid, self->current) == 0 ||
-          GPOINTER_TO_UINT (g_hash_table_lookup (self->tries, uid)) >= MAX_TRIES)
-        continue;
-      g_queue_push_tail (&self->queue, g_strdup (uid));
+      LbWorklistEntry *entry = g_list_model_get_item (entries, i);
+      g_hash_table_replace (self->entries,
+                            (gpointer) lb_worklist_entry_get_study_instance_uid (entry), entry);
     }
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);
-  run_next (self);
+  requeue (self);
+}
+
+void
+lb_prefetcher_set_order (LbPrefetcher *self, const char *const *study_uids)
+{
+  g_return_if_fail (LB_IS_PREFETCHER (self));
+
+  if (self->order != NULL && study_uids != NULL &&
+      g_strv_equal ((const char *const *) self->order, study_uids))
+    return;
+  g_strfreev (self->order);
+  self->order = g_strdupv ((char **) study_uids);
+  requeue (self);
 }
 
 static void
@@ -326,6 +386,7 @@ on_cached (GObject *source, GAsyncResult *result, gpointer user_data)
                       (int) MIN (self->requeue_at, self->queue.length));
   else if (error == NULL)
     {
+      g_debug ("prefetched %s", uid);
       g_hash_table_remove (self->tries, uid);
       g_signal_emit (self, signals[SIGNAL_STUDY_DONE], 0, uid, NULL);
     }
@@ -360,6 +421,7 @@ run_next (LbPrefetcher *self)
     return;
 
   self->current = g_queue_pop_head (&self->queue);
+  g_debug ("prefetching %s (%u more queued)", self->current, self->queue.length);
   self->cancellable = g_cancellable_new ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PENDING]);

@@ -32,9 +32,14 @@ LbPrefetcher *lb_prefetcher_new (LbStore *store, LbDicomwebClient *client);
 guint lb_prefetcher_get_count (LbPrefetcher *self);
 void lb_prefetcher_set_count (LbPrefetcher *self, guint count);
 
-/* The worklist, in its order (a model of LbWorklistEntry): its first studies that are not
- * complete in the cache are queued; the rest of the queue is dropped. */
+/* The worklist, in the archive's order (a model of LbWorklistEntry): its first studies
+ * (in the reading order, when one is set) that are not complete in the cache are queued;
+ * the rest of the queue is dropped. */
 void lb_prefetcher_set_worklist (LbPrefetcher *self, GListModel *entries);
+/* The order the reader works down the worklist in, as the workstation shows it (sorted,
+ * filtered): study UIDs, the first ones are enough.  The studies fetched ahead are then
+ * the first of this order that are in the worklist.  NULL: the archive's order. */
+void lb_prefetcher_set_order (LbPrefetcher *self, const char *const *study_uids);
 /* The user opened this study: it is fetched before anything else, now, interrupting the
  * study under way (which resumes after it). */
 void lb_prefetcher_prioritize (LbPrefetcher *self, const char *study_uid);

@@ -33,6 +33,9 @@ struct _LbWorklist
   gboolean offline;
   char *last_error;
 
+  GListModel *shown;          /* LbWorklistItem, as the reader sees them; or NULL */
+  guint order_source;         /* the prefetcher learns the shown order once per burst */
+
   GCancellable *cancellable;  /* refreshes of the local and direct lists */
   guint retry_source;
   GThreadPool *writer;        /* keeps copies of streamed instances in the store */
@@ -55,6 +58,10 @@ lb_worklist_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_handle_id (&self->order_source, g_source_remove);
+  if (self->shown != NULL)
+    g_signal_handlers_disconnect_by_data (self->shown, self);
+  g_clear_object (&self->shown);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (self->writer != NULL)
@@ -460,13 +467,65 @@ lb_worklist_refresh (LbWorklist *self)
     ask_archive (self);
 }
 
+static gboolean
+tell_order (gpointer data)
+{
+  LbWorklist *self = data;
+  LbPrefetcher *prefetcher = lb_sync_get_prefetcher (self->sync);
+
+  self->order_source = 0;
+  if (self->shown == NULL)
+    {
+      lb_prefetcher_set_order (prefetcher, NULL);
+      return G_SOURCE_REMOVE;
+    }
+
+  /* Only the first rows can be fetched ahead: a keystroke costs a few lookups. */
+  guint n = MIN (g_list_model_get_n_items (self->shown), lb_prefetcher_get_count (prefetcher));
+  g_autoptr (GStrvBuilder) uids = g_strv_builder_new ();
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (LbWorklistItem) item = g_list_model_get_item (self->shown, i);
+      g_strv_builder_add (uids, lb_worklist_item_get_study_instance_uid (item));
+    }
+  g_auto (GStrv) order = g_strv_builder_end (uids);
+  lb_prefetcher_set_order (prefetcher, (const char *const *) order);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_shown_changed (LbWorklist *self)
+{
+  if (self->order_source == 0)
+    self->order_source = g_idle_add (tell_order, self);
+}
+
 void
 lb_worklist_set_prefetch_count (LbWorklist *self, guint count)
 {
   g_return_if_fail (LB_IS_WORKLIST (self));
 
-  if (self->sync != NULL)
-    lb_prefetcher_set_count (lb_sync_get_prefetcher (self->sync), count);
+  if (self->sync == NULL)
+    return;
+  lb_prefetcher_set_count (lb_sync_get_prefetcher (self->sync), count);
+  if (self->shown != NULL)
+    on_shown_changed (self);
+}
+
+void
+lb_worklist_set_shown (LbWorklist *self, GListModel *shown)
+{
+  g_return_if_fail (LB_IS_WORKLIST (self));
+  g_return_if_fail (shown == NULL || G_IS_LIST_MODEL (shown));
+
+  if (self->shown != NULL)
+    g_signal_handlers_disconnect_by_data (self->shown, self);
+  g_set_object (&self->shown, shown);
+  if (self->sync == NULL)
+    return;
+  if (shown != NULL)
+    g_signal_connect_swapped (shown, "items-changed", G_CALLBACK (on_shown_changed), self);
+  on_shown_changed (self);
 }
 
 /* ---- keeping copies ------------------------------------------------------------- */

@@ -39,6 +39,10 @@ const char *lb_worklist_get_last_error (LbWorklist *self);
 void lb_worklist_refresh (LbWorklist *self);
 /* How many of the first unread studies are fetched ahead (with a store and archive). */
 void lb_worklist_set_prefetch_count (LbWorklist *self, guint count);
+/* The rows as the reader sees them, in the order they are read (this worklist's items,
+ * sorted and filtered): studies are fetched ahead in that order, and follow it as it
+ * changes.  NULL: in the archive's order. */
+void lb_worklist_set_shown (LbWorklist *self, GListModel *shown);
 
 /* Opens @item's study for reading: a study that fills as it loads, from the cache when
  * it holds the study (all of it, or what there is while offline), else from the archive

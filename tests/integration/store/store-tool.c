@@ -14,7 +14,8 @@
  *                                        study's patient and study attributes copied
  *   store-tool session CACHE URL         an LbSync session driven by lines on stdin
  *                                        (refresh, retry, open UID, report UID TEXT,
- *                                        prefetch N, worklist UID..., prioritize UID,
+ *                                        prefetch N, worklist UID..., order UID...,
+ *                                        prioritize UID,
  *                                        pause, resume, status, quit), reporting events
  *                                        as JSON lines on stdout
  */
@@ -545,6 +546,15 @@ prefetch_worklist (Session *session, const char *uids)
   lb_prefetcher_set_worklist (lb_sync_get_prefetcher (session->sync), G_LIST_MODEL (chosen));
 }
 
+/* The reader's order of the worklist, as the workstation would say it. */
+static void
+prefetch_order (Session *session, const char *uids)
+{
+  g_auto (GStrv) order = g_strsplit (uids, " ", -1);
+
+  lb_prefetcher_set_order (lb_sync_get_prefetcher (session->sync), (const char *const *) order);
+}
+
 static void
 prefetch_status (Session *session)
 {
@@ -592,6 +602,8 @@ on_line (GObject *source, GAsyncResult *result, gpointer user_data)
     lb_prefetcher_set_count (prefetcher, (guint) g_ascii_strtoull (words[1], NULL, 10));
   else if (g_str_equal (words[0], "worklist") && words[1] != NULL)
     prefetch_worklist (session, line + strlen ("worklist "));
+  else if (g_str_equal (words[0], "order") && words[1] != NULL)
+    prefetch_order (session, line + strlen ("order "));
   else if (g_str_equal (words[0], "prioritize") && words[1] != NULL)
     lb_prefetcher_prioritize (prefetcher, words[1]);
   else if (g_str_equal (words[0], "pause"))

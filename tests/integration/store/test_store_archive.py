@@ -290,8 +290,8 @@ class PrefetchTest(ArchiveCacheTest):
             return event["study_instance_uid"]
 
         # The first three of this worklist, one study at a time.
-        session.send("prefetch 3")
         session.send(f"worklist {ctx} {ctj} {mr} {cr}")
+        session.send("prefetch 3")
         self.assertEqual(started(), ctx)
         # The radiologist opens a study further down: it goes first, the CT resumes after.
         session.send(f"prioritize {cr}")
@@ -322,6 +322,49 @@ class PrefetchTest(ArchiveCacheTest):
         self.assertEqual(started(), tiny)
         self.assertEqual(done(), tiny)
         self.assertTrue(self.cached()[tiny]["complete"])
+        self.assert_consistent()
+
+
+    def test_reading_order(self):
+        """The reader works down the worklist as shown (STAT first, or filtered): studies are
+        fetched ahead in that order, not the archive's, and a new list from the archive
+        keeps to it."""
+        phantoms = {self.study(name)[0] for name in (CT_EXPLICIT, CT_JPEGLS, MR, CR)}
+        session = storetest.Session(self.cache, self.url)
+        self.addCleanup(session.close)
+        session.send("refresh")
+        rows = session.worklist(lambda rows: phantoms <= {r["study_instance_uid"]
+                                                          for r in rows}, "the worklist")["rows"]
+        archive = [r["study_instance_uid"] for r in rows if r["study_instance_uid"] in phantoms]
+        reading = list(reversed(archive))
+
+        def fetched():
+            started = session.wait(lambda e: e["event"] == "prefetch-started",
+                                   "a prefetch to start")["study_instance_uid"]
+            event = session.wait(lambda e: e["event"] == "prefetch-done", "a prefetch to end")
+            self.assertEqual(event["study_instance_uid"], started)
+            self.assertIsNone(event["error"])
+            return started
+
+        session.send("order " + " ".join(reading))
+        session.send("prefetch 2")
+        self.assertEqual(fetched(), reading[0])
+        self.assertEqual(fetched(), reading[1])
+
+        # The archive's list again, in its own order (as a refresh hands it over): the
+        # reader's first two are complete, so nothing more is fetched, although the
+        # archive's first two are not cached.
+        session.worklist(lambda rows: {r["study_instance_uid"] for r in rows if r["complete"]}
+                         >= set(reading[:2]), "the rows to show the two studies complete")
+        session.send("worklist " + " ".join(archive))
+        session.send("status")
+        status = session.wait(lambda e: e["event"] == "prefetch-status", "the status")
+        self.assertEqual((status["current"], status["pending"]), (None, 0))
+
+        # The reader filters the list down to one study: it is next.
+        session.send(f"order {reading[2]}")
+        self.assertEqual(fetched(), reading[2])
+        self.assertNotIn(reading[3], self.cached())
         self.assert_consistent()
 
 

@@ -7,6 +7,7 @@
 
 #include "lb-application.h"
 #include "lb-memory.h"
+#include "lb-renderer.h"
 
 int
 main (int argc, char *argv[])
@@ -14,6 +15,7 @@ main (int argc, char *argv[])
   /* Every frame allocates and frees frame-sized buffers (decoded slices, GTK's cairo
    * surfaces); faulting them in afresh each time would cost more than drawing. */
   lb_memory_tune_for_imaging ();
+  lb_renderer_choose ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -15,6 +15,7 @@ struct _LbMainWindow
 
   AdwToastOverlay *toasts;
   GtkRevealer *offline_banner;
+  GtkLabel *offline_label;
   GtkStack *stack;
 
   LbWorklistPage *worklist;
@@ -210,6 +211,7 @@ lb_main_window_class_init (LbMainWindowClass *klass)
                                                "/io/github/lightboxrad/Lightbox/lb-main-window.ui");
   gtk_widget_class_bind_template_child (widget_class, LbMainWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, LbMainWindow, offline_banner);
+  gtk_widget_class_bind_template_child (widget_class, LbMainWindow, offline_label);
   gtk_widget_class_bind_template_child (widget_class, LbMainWindow, stack);
 
   gtk_widget_class_install_action (widget_class, "win.worklist", NULL, worklist_action);
@@ -321,6 +323,16 @@ on_worklist_error (LbWorklistPage *page, GError *error, LbMainWindow *self)
 static void
 on_worklist_offline (LbWorklistPage *page, GParamSpec *pspec, LbMainWindow *self)
 {
+  const char *reason = lb_worklist_page_get_offline_reason (page);
+
+  /* The banner says why: a refused password is for the reader to put right, not an
+   * outage to wait out. */
+  if (reason != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (
+        _("%s Showing the studies in the cache; reports wait in the outbox."), reason);
+      gtk_label_set_label (self->offline_label, text);
+    }
   lb_main_window_set_offline (self, lb_worklist_page_get_offline (page));
 }
 

@@ -48,18 +48,24 @@ toast (LbPreferencesWindow *self, const char *message)
 
 /* Archives added but not yet saved with an address that is one stay out. */
 static void
-save_all (LbPreferencesWindow *self)
+write_servers (GSettings *settings, GListModel *servers)
 {
   g_autoptr (GListStore) valid = g_list_store_new (LB_TYPE_SERVER_CONFIG);
 
-  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->servers)); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (servers); i++)
     {
-      g_autoptr (LbServerConfig) config = g_list_model_get_item (G_LIST_MODEL (self->servers), i);
+      g_autoptr (LbServerConfig) config = g_list_model_get_item (servers, i);
       g_autoptr (LbServer) server = lb_server_new (lb_server_config_get_url (config), NULL);
       if (server != NULL)
         g_list_store_append (valid, config);
     }
-  lb_server_config_save_all (self->settings, G_LIST_MODEL (valid));
+  lb_server_config_save_all (settings, G_LIST_MODEL (valid));
+}
+
+static void
+save_all (LbPreferencesWindow *self)
+{
+  write_servers (self->settings, G_LIST_MODEL (self->servers));
 }
 
 /* The fields of @row as a configuration, or NULL (and a toast) when the address is not
@@ -86,18 +92,40 @@ read_fields (ServerRow *row)
   return config;
 }
 
+/* An archive saved with a new password or token.  The worklist follows the "servers"
+ * setting and reads the keyring as soon as it changes, so the setting is written only once
+ * the keyring holds the new secret: written at once, the worklist signed in with none (or
+ * the old one) and was refused.  The window may be closed meanwhile; the setting is still
+ * written. */
+typedef struct
+{
+  GWeakRef window;
+  GSettings *settings;
+  GListStore *servers;
+} SecretSave;
+
 static void
 on_secret_stored (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr (LbPreferencesWindow) self = data;
+  SecretSave *save = data;
+  g_autoptr (LbPreferencesWindow) self = g_weak_ref_get (&save->window);
   g_autoptr (GError) error = NULL;
 
   if (!lb_secrets_store_finish (result, &error))
     {
       g_autofree char *message = g_strdup_printf (
         _("The password could not be kept in the keyring: %s"), error->message);
-      toast (self, message);
+      if (self != NULL)
+        toast (self, message);
+      else
+        g_warning ("%s", message);
     }
+  write_servers (save->settings, G_LIST_MODEL (save->servers));
+
+  g_weak_ref_clear (&save->window);
+  g_object_unref (save->settings);
+  g_object_unref (save->servers);
+  g_free (save);
 }
 
 static void
@@ -109,20 +137,26 @@ on_save (GtkButton *button, ServerRow *row)
   if (config == NULL || !g_list_store_find (row->window->servers, row->config, &position))
     return;
 
-  const char *secret = gtk_editable_get_text (GTK_EDITABLE (row->secret));
-  if (lb_server_config_get_auth (config) != LB_HTTP_AUTH_NONE && *secret != '\0')
-    {
-      g_autofree char *label = g_strdup_printf (_("Lightbox: %s"), lb_server_config_get_name (config));
-      lb_secrets_store_async (lb_server_config_get_url (config), lb_server_config_get_user (config),
-                              secret, label, NULL, on_secret_stored, g_object_ref (row->window));
-      gtk_editable_set_text (GTK_EDITABLE (row->secret), "");
-    }
-
   g_list_store_splice (row->window->servers, position, 1, (gpointer *) &config, 1);
   g_set_object (&row->config, config);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row->row), lb_server_config_get_name (config));
   adw_expander_row_set_subtitle (row->row, lb_server_config_get_url (config));
-  save_all (row->window);
+
+  const char *secret = gtk_editable_get_text (GTK_EDITABLE (row->secret));
+  if (lb_server_config_get_auth (config) != LB_HTTP_AUTH_NONE && *secret != '\0')
+    {
+      g_autofree char *label = g_strdup_printf (_("Lightbox: %s"), lb_server_config_get_name (config));
+      SecretSave *save = g_new0 (SecretSave, 1);
+      g_weak_ref_init (&save->window, row->window);
+      save->settings = g_object_ref (row->window->settings);
+      save->servers = g_object_ref (row->window->servers);
+      /* Not cancelled with the window: closing it right after Save must keep the password. */
+      lb_secrets_store_async (lb_server_config_get_url (config), lb_server_config_get_user (config),
+                              secret, label, NULL, on_secret_stored, save);
+      gtk_editable_set_text (GTK_EDITABLE (row->secret), "");
+    }
+  else
+    save_all (row->window);
   toast (row->window, _("Archive saved"));
 }
 
@@ -233,12 +267,15 @@ on_test (GtkButton *button, ServerRow *row)
       run_test (row, button, typed);
       return;
     }
-  /* Saved before: the keyring has it. */
+  /* Saved before: the keyring has it, under the address as saved (without the trailing
+   * '/' the reader may have typed). */
+  g_autoptr (LbServerConfig) config = read_fields (row);
+  if (config == NULL)
+    return;
   PendingTest *pending = g_new0 (PendingTest, 1);
   pending->row = row;
   pending->button = button;
-  lb_secrets_lookup_async (gtk_editable_get_text (GTK_EDITABLE (row->url)),
-                           gtk_editable_get_text (GTK_EDITABLE (row->user)),
+  lb_secrets_lookup_async (lb_server_config_get_url (config), lb_server_config_get_user (config),
                            row->window->cancellable, on_test_secret, pending);
 }
 

@@ -1144,6 +1144,13 @@ lb_worklist_page_get_offline (LbWorklistPage *self)
   return self->worklist != NULL && lb_worklist_get_offline (self->worklist);
 }
 
+const char *
+lb_worklist_page_get_offline_reason (LbWorklistPage *self)
+{
+  g_return_val_if_fail (LB_IS_WORKLIST_PAGE (self), NULL);
+  return lb_worklist_page_get_offline (self) ? lb_worklist_get_last_error (self->worklist) : NULL;
+}
+
 GListModel *
 lb_worklist_page_get_shown (LbWorklistPage *self)
 {

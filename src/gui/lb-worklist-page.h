@@ -24,6 +24,9 @@ LbWorklistPage *lb_worklist_page_new (LbApplication *app);
 /* The search gets the keyboard focus. */
 void lb_worklist_page_focus (LbWorklistPage *self);
 gboolean lb_worklist_page_get_offline (LbWorklistPage *self);
+/* Why, one sentence the reader can act on ("refused the user name or password"); NULL
+ * when online. */
+const char *lb_worklist_page_get_offline_reason (LbWorklistPage *self);
 /* Asks the archive again. */
 void lb_worklist_page_refresh (LbWorklistPage *self);
 

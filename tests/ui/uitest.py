@@ -62,10 +62,13 @@ class Archive:
         self.state_dir = state_dir
         self.url = None
 
-    def start(self, seed=True):
+    def start(self, seed=True, auth=None):
+        """@auth, a (user, password) pair, makes the archive ask for HTTP basic auth."""
         args = [ARCHIVE, "start", "--state-dir", self.state_dir]
         if seed:
             args += ["--phantoms", "--build-dir", BUILD_ROOT]
+        if auth is not None:
+            args += ["--auth", f"{auth[0]}:{auth[1]}"]
         done = subprocess.run(args, capture_output=True, text=True, timeout=600)
         if done.returncode != 0:
             raise AssertionError(f"tools/archive start failed:\n{done.stderr}")
@@ -76,12 +79,84 @@ class Archive:
         subprocess.run([ARCHIVE, "stop", "--state-dir", self.state_dir], capture_output=True,
                        timeout=120, check=True)
 
+    def seed(self, directory):
+        """Uploads every file below @directory to the running archive."""
+        done = subprocess.run([ARCHIVE, "seed", "--state-dir", self.state_dir, "--seed-dir",
+                               directory], capture_output=True, text=True, timeout=600)
+        if done.returncode != 0:
+            raise AssertionError(f"tools/archive seed failed:\n{done.stderr}")
+
     def phantom_dir(self, name):
         """The folder make-phantom wrote for phantom @name (its files and phantom.json)."""
         cache = os.path.join(BUILD_ROOT, "phantoms")
         found = [os.path.join(cache, d) for d in os.listdir(cache) if d.startswith(name + "-")]
         found.sort(key=os.path.getmtime)
         return found[-1]
+
+
+def bus_name_owner_pid(name):
+    """The process that owns @name on the session bus, or None."""
+    done = subprocess.run(["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
+                           "--object-path", "/org/freedesktop/DBus", "--method",
+                           "org.freedesktop.DBus.GetConnectionUnixProcessID", name],
+                          capture_output=True, text=True, timeout=30)
+    if done.returncode != 0:
+        return None
+    # "(uint32 1234,)"
+    return int(done.stdout.strip().strip("(),").split()[-1])
+
+
+class Keyring:
+    """A real Secret Service of the test's own: gnome-keyring-daemon on the test's private
+    session bus, its keyrings under @directory, its login keyring made and unlocked with a
+    password of the test's, so nothing prompts and the user's keyrings are never seen."""
+
+    SERVICE = "org.freedesktop.secrets"
+    UNLOCK_PASSWORD = "lightbox-ui-test-keyring"
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.env = dict(os.environ)
+        for var, sub in (("HOME", ""), ("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
+                         ("XDG_RUNTIME_DIR", "run")):
+            self.env[var] = os.path.join(directory, sub)
+            os.makedirs(self.env[var], mode=0o700, exist_ok=True)
+        # Were the name free for a moment, the bus would start gnome-keyring itself, on
+        # the real home's keyrings: only a daemon of ours may answer.
+        if bus_name_owner_pid(self.SERVICE) is not None:
+            raise AssertionError(f"{self.SERVICE} already has an owner on the test's bus")
+        self.log = open(os.path.join(directory, "gnome-keyring.log"), "w")
+        self.proc = subprocess.Popen(
+            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+            stdin=subprocess.PIPE, stdout=self.log, stderr=subprocess.STDOUT, env=self.env)
+        try:
+            self.proc.stdin.write(self.UNLOCK_PASSWORD.encode())
+            self.proc.stdin.close()
+            wait_for(lambda: bus_name_owner_pid(self.SERVICE) == self.proc.pid, 60,
+                     f"gnome-keyring-daemon to own {self.SERVICE}")
+        except BaseException:
+            self.stop()
+            raise
+
+    def lookup(self, **attributes):
+        """The secret stored under exactly these attributes (secret-tool), or None."""
+        if bus_name_owner_pid(self.SERVICE) != self.proc.pid:
+            raise AssertionError(f"{self.SERVICE} is no longer the test's gnome-keyring-daemon")
+        argv = ["secret-tool", "lookup"]
+        for key, value in attributes.items():
+            argv += [key, value]
+        done = subprocess.run(argv, capture_output=True, env=self.env, timeout=30)
+        return done.stdout.decode() if done.returncode == 0 else None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
 
 
 def display_answers():
@@ -91,7 +166,9 @@ def display_answers():
 class App:
     """One `lightbox` process and what its window shows."""
 
-    def __init__(self, artefacts, args):
+    def __init__(self, artefacts, args, extra_env=None):
+        """@extra_env: variables that replace the defaults below (a settings backend, a
+        cache of its own)."""
         self.artefacts = artefacts
         os.makedirs(artefacts, exist_ok=True)
         # Once in a CI run on a loaded machine the app found no display at :100 although
@@ -105,7 +182,9 @@ class App:
         env["GDK_DEBUG"] = "gl-disable"
         # A cache of the test's own, empty at the start.
         env["LB_CACHE_DIR"] = os.path.join(artefacts, "cache")
-        self.log = open(os.path.join(artefacts, "lightbox.log"), "w")
+        env.update(extra_env or {})
+        # Appended to: a test that starts the app again keeps the log of each run.
+        self.log = open(os.path.join(artefacts, "lightbox.log"), "a")
         self.proc = subprocess.Popen([LIGHTBOX, *args], env=env, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         self.step = 0
@@ -137,6 +216,41 @@ class App:
     def frames(self):
         app = self._application()
         return [app.getChildAtIndex(i) for i in range(app.childCount)] if app else []
+
+    def window(self, name, timeout=30):
+        """The top-level window titled @name, once it is there."""
+        return wait_for(lambda: self._frame(name), timeout, f"the window “{name}”")
+
+    def focused(self, root=None):
+        """The accessibles that have the keyboard focus (GTK 4.8 reports it for buttons,
+        rows and combo boxes, not for the text of an entry row)."""
+        state = self.atspi.STATE_FOCUSED
+        return self.find_all(lambda a: a.getState().contains(state), root)
+
+    def tab_to(self, predicate, what, root=None, presses=40, patience=1):
+        """Tab until the focus is on an accessible that @predicate accepts, as a reader
+        walks a dialog from the keyboard; fails when @presses Tabs never get there.  A
+        small @root keeps each look quick."""
+        def seen(accessibles):
+            return [(a.getRoleName(), a.name, a.description, a.getIndexInParent())
+                    for a in accessibles]
+
+        for _ in range(presses):
+            before = seen(self.focused(root))
+            self.keys("Tab")
+            # The focus moves once GTK has handled the key: look until it has.  Where it
+            # is not reported (an entry row, outside @root) the look ends after @patience
+            # seconds.
+            deadline = time.monotonic() + patience
+            while True:
+                now = self.focused(root)
+                if seen(now) != before or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+            found = [a for a in now if predicate(a)]
+            if found:
+                return found[0]
+        raise AssertionError(f"{presses} presses of Tab never reached {what}")
 
     def find_all(self, predicate, root=None):
         found = []

@@ -92,26 +92,31 @@ read_fields (ServerRow *row)
   return config;
 }
 
-/* An archive saved with a new password or token.  The worklist follows the "servers"
- * setting and reads the keyring as soon as it changes, so the setting is written only once
- * the keyring holds the new secret: written at once, the worklist signed in with none (or
- * the old one) and was refused.  The window may be closed meanwhile; the setting is still
- * written. */
+/* An archive saved with a new password or token, or whose address or user changed (the
+ * keyring keeps a secret under both).  The worklist follows the "servers" setting and
+ * reads the keyring as soon as it changes, so the setting is written only once the
+ * keyring holds the secret under the new key: written at once, the worklist signed in
+ * with none (or the old one) and was refused.  The window may be closed meanwhile; the
+ * setting is still written. */
 typedef struct
 {
   GWeakRef window;
   GSettings *settings;
   GListStore *servers;
+  char *url;
+  char *user;
+  char *label;
+  /* Where the secret was kept before, when that is not where it goes now; else NULL. */
+  char *old_url;
+  char *old_user;
 } SecretSave;
 
 static void
-on_secret_stored (GObject *source, GAsyncResult *result, gpointer data)
+secret_save_done (SecretSave *save, const GError *error)
 {
-  SecretSave *save = data;
   g_autoptr (LbPreferencesWindow) self = g_weak_ref_get (&save->window);
-  g_autoptr (GError) error = NULL;
 
-  if (!lb_secrets_store_finish (result, &error))
+  if (error != NULL)
     {
       g_autofree char *message = g_strdup_printf (
         _("The password could not be kept in the keyring: %s"), error->message);
@@ -120,18 +125,56 @@ on_secret_stored (GObject *source, GAsyncResult *result, gpointer data)
       else
         g_warning ("%s", message);
     }
+  else if (save->old_url != NULL)
+    lb_secrets_clear_async (save->old_url, save->old_user, NULL, NULL, NULL);
   write_servers (save->settings, G_LIST_MODEL (save->servers));
 
   g_weak_ref_clear (&save->window);
   g_object_unref (save->settings);
   g_object_unref (save->servers);
+  g_free (save->url);
+  g_free (save->user);
+  g_free (save->label);
+  g_free (save->old_url);
+  g_free (save->old_user);
   g_free (save);
+}
+
+static void
+on_secret_stored (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  lb_secrets_store_finish (result, &error);
+  secret_save_done (data, error);
+}
+
+static void
+store_secret (SecretSave *save, const char *secret)
+{
+  /* Not cancelled with the window: closing it right after Save must keep the password. */
+  lb_secrets_store_async (save->url, save->user, secret, save->label, NULL, on_secret_stored,
+                          save);
+}
+
+static void
+on_old_secret (GObject *source, GAsyncResult *result, gpointer data)
+{
+  SecretSave *save = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *secret = lb_secrets_lookup_finish (result, &error);
+
+  if (secret != NULL)
+    store_secret (save, secret);
+  else
+    secret_save_done (save, error);
 }
 
 static void
 on_save (GtkButton *button, ServerRow *row)
 {
   g_autoptr (LbServerConfig) config = read_fields (row);
+  g_autoptr (LbServerConfig) old = g_object_ref (row->config);
   guint position;
 
   if (config == NULL || !g_list_store_find (row->window->servers, row->config, &position))
@@ -143,20 +186,44 @@ on_save (GtkButton *button, ServerRow *row)
   adw_expander_row_set_subtitle (row->row, lb_server_config_get_url (config));
 
   const char *secret = gtk_editable_get_text (GTK_EDITABLE (row->secret));
-  if (lb_server_config_get_auth (config) != LB_HTTP_AUTH_NONE && *secret != '\0')
+  const char *url = lb_server_config_get_url (config);
+  const char *user = lb_server_config_get_user (config);
+  gboolean had_secret = lb_server_config_get_auth (old) != LB_HTTP_AUTH_NONE;
+  gboolean has_secret = lb_server_config_get_auth (config) != LB_HTTP_AUTH_NONE;
+  gboolean moved = g_strcmp0 (lb_server_config_get_url (old), url) != 0 ||
+                   g_strcmp0 (lb_server_config_get_user (old), user) != 0;
+
+  if (!has_secret || (*secret == '\0' && !(had_secret && moved)))
     {
-      g_autofree char *label = g_strdup_printf (_("Lightbox: %s"), lb_server_config_get_name (config));
-      SecretSave *save = g_new0 (SecretSave, 1);
-      g_weak_ref_init (&save->window, row->window);
-      save->settings = g_object_ref (row->window->settings);
-      save->servers = g_object_ref (row->window->servers);
-      /* Not cancelled with the window: closing it right after Save must keep the password. */
-      lb_secrets_store_async (lb_server_config_get_url (config), lb_server_config_get_user (config),
-                              secret, label, NULL, on_secret_stored, save);
+      /* No secret any more, or the one kept stays where it is. */
+      if (had_secret && !has_secret)
+        lb_secrets_clear_async (lb_server_config_get_url (old), lb_server_config_get_user (old),
+                                NULL, NULL, NULL);
+      save_all (row->window);
+      toast (row->window, _("Archive saved"));
+      return;
+    }
+
+  SecretSave *save = g_new0 (SecretSave, 1);
+  g_weak_ref_init (&save->window, row->window);
+  save->settings = g_object_ref (row->window->settings);
+  save->servers = g_object_ref (row->window->servers);
+  save->url = g_strdup (url);
+  save->user = g_strdup (user);
+  save->label = g_strdup_printf (_("Lightbox: %s"), lb_server_config_get_name (config));
+  if (had_secret && moved)
+    {
+      save->old_url = g_strdup (lb_server_config_get_url (old));
+      save->old_user = g_strdup (lb_server_config_get_user (old));
+    }
+  if (*secret != '\0')
+    {
+      store_secret (save, secret);
       gtk_editable_set_text (GTK_EDITABLE (row->secret), "");
     }
   else
-    save_all (row->window);
+    /* A new address or user, the same password: it moves with them. */
+    lb_secrets_lookup_async (save->old_url, save->old_user, NULL, on_old_secret, save);
   toast (row->window, _("Archive saved"));
 }
 

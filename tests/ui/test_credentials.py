@@ -114,6 +114,12 @@ class Credentials(unittest.TestCase):
         # app wrote; each run of the app has a cache of its own, empty at the start, so
         # that no study it lists can come from a run before.
         cls.config = os.path.join(cls.tmp, "config")
+        # Nothing fetched ahead: it would fill each run's cache with the phantoms' 600
+        # slices, which this test never opens.
+        settings = os.path.join(cls.config, "glib-2.0", "settings")
+        os.makedirs(settings)
+        with open(os.path.join(settings, "keyfile"), "w", encoding="utf-8") as f:
+            f.write("[io/github/lightboxrad/Lightbox]\nprefetch-count=uint32 0\n")
         cls.runs = 0
         cls.app = None
         cls.addClassCleanup(cls.quit_app)
@@ -151,10 +157,10 @@ class Credentials(unittest.TestCase):
         self.app.wait_label(lambda t: t == "LBPH-0002", "the row of the CT", root=self.app.frame)
         self.assertFalse(self.banner_shown())
 
-    def in_keyring(self):
-        """The secret the keyring holds under lb-secrets.c's schema for the archive and
-        user, looked up as any Secret Service client would."""
-        return self.keyring.lookup(**{"xdg:schema": SCHEMA, "url": self.archive.url,
+    def in_keyring(self, url=None):
+        """The secret the keyring holds under lb-secrets.c's schema for the archive (or
+        @url) and user, looked up as any Secret Service client would."""
+        return self.keyring.lookup(**{"xdg:schema": SCHEMA, "url": url or self.archive.url,
                                       "user": USER})
 
     def refused(self):
@@ -311,6 +317,33 @@ class Credentials(unittest.TestCase):
         self.assertFalse(self.banner_shown())
         self.assertEqual(self.in_keyring(), PASSWORD)
         app.screenshot("added-again-signed-in")
+
+    def test_6_new_address_keeps_the_password(self):
+        """The address edited, the password not typed again: it moves with the address in
+        the keyring, and a new run signs in with it."""
+        app = self.app
+        moved = self.archive.url.replace("://127.0.0.1:", "://localhost:")
+        self.assertNotEqual(moved, self.archive.url)
+        prefs = Preferences(app)
+        prefs.tab_to(is_row(ARCHIVE_NAME), "the archive's row")
+        app.keys("space")
+        app.keys("Tab", "Tab", "ctrl+a")
+        app.type(moved)
+        app.screenshot("address-edited")
+        prefs.save()
+        prefs.close()
+        uitest.wait_for(lambda: self.in_keyring(moved) == PASSWORD, 30,
+                        "the password under the new address")
+        uitest.wait_for(lambda: self.in_keyring() is None, 30,
+                        "the password to leave the old address")
+
+        self.app.quit()
+        self.launch()
+        app = self.app
+        app.wait_label(lambda t: t == "5 of 5 studies", "the five studies, in a new run",
+                       root=app.frame)
+        self.assertFalse(self.banner_shown())
+        app.screenshot("new-address-signed-in")
 
 
 if __name__ == "__main__":

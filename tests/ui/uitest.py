@@ -184,14 +184,32 @@ class App:
         env["LB_CACHE_DIR"] = os.path.join(artefacts, "cache")
         env.update(extra_env or {})
         # Appended to: a test that starts the app again keeps the log of each run.
-        self.log = open(os.path.join(artefacts, "lightbox.log"), "a")
-        self.proc = subprocess.Popen([LIGHTBOX, *args], env=env, stdout=self.log,
-                                     stderr=subprocess.STDOUT)
+        log_path = os.path.join(artefacts, "lightbox.log")
+        self.log = open(log_path, "a")
         self.step = 0
         self._viewport = None
         import pyatspi
         self.atspi = pyatspi
-        self.frame = wait_for(self._frame, 60, "the main window")
+        # In CI runs the app has (rarely) been refused the display that xdpyinfo had just
+        # reached ("cannot open display: :99"), and exited at once.  That is the harness,
+        # not the app: start it again, a few times at most, and say so.
+        for attempt in range(1, 4):
+            start = os.path.getsize(log_path)
+            self.proc = subprocess.Popen([LIGHTBOX, *args], env=env, stdout=self.log,
+                                         stderr=subprocess.STDOUT)
+            self.frame = wait_for(lambda: self._frame() or self.proc.poll() is not None, 60,
+                                  "the main window")
+            if self.frame is not True:
+                break
+            with open(log_path, encoding="utf-8", errors="replace") as f:
+                f.seek(start)
+                said = f.read()
+            if "cannot open display" not in said or attempt == 3:
+                raise AssertionError(f"lightbox exited ({self.proc.returncode}) before its "
+                                     f"window opened: {said.strip()[-300:]}")
+            print(f"lightbox could not open the display (try {attempt}); starting it again",
+                  file=sys.stderr)
+            time.sleep(1)
         # GTK 4.8 does not announce every change of its widget tree: ask it each time
         # instead of trusting libatspi's cache.
         from gi.repository import Atspi

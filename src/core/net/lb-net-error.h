@@ -26,4 +26,9 @@ typedef enum {
 
 GQuark lb_net_error_quark (void);
 
+/* The archive refused this user (HTTP 401 or 403).  Asking again with the same
+ * credentials will not help, and each try may count towards locking the account (a
+ * hospital directory's lockout policy): callers retry such errors only when asked to. */
+gboolean lb_net_error_is_refusal (const GError *error);
+
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include "lb-sync.h"
 
+#include "lb-net-error.h"
 #include "lb-store-private.h"
 #include "lb-worklist-entry-private.h"
 
@@ -330,7 +331,16 @@ go_offline (LbSync *self, const GError *error)
   self->reconnecting = FALSE;
   clear_source (&self->outbox_source);
   lb_prefetcher_pause (self->prefetcher);
-  schedule_retry (self);
+  /* A refused user is not asked again on a timer (see lb_net_error_is_refusal()): a
+   * retry now, or new credentials, ask again. */
+  if (lb_net_error_is_refusal (error))
+    {
+      clear_source (&self->retry_source);
+      self->next_retry = 0;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_RETRY]);
+    }
+  else
+    schedule_retry (self);
   /* Everything cached can still be read: the worklist shows it, marked offline. */
   if (!was_offline || g_list_model_get_n_items (G_LIST_MODEL (self->worklist)) == 0)
     lb_store_list_studies_async (self->store, self->query, self->cancellable, on_cached_listed,

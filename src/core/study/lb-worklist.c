@@ -368,7 +368,9 @@ on_studies (GObject *source, GAsyncResult *result, gpointer data)
   if (studies == NULL)
     {
       set_offline (self, TRUE, error->message);
-      self->retry_source = g_timeout_add_seconds (OFFLINE_RETRY_SECONDS, on_retry, self);
+      /* A refused user is asked again only on a refresh (lb_net_error_is_refusal()). */
+      if (!lb_net_error_is_refusal (error))
+        self->retry_source = g_timeout_add_seconds (OFFLINE_RETRY_SECONDS, on_retry, self);
       return;
     }
 

@@ -111,6 +111,31 @@ class OfflineTest(storetest.CacheTestCase):
         self.assertEqual(len(posts), 1)
         self.assert_consistent()
 
+    def test_refused_user_is_not_asked_again_by_itself(self):
+        """A 401 leaves the session offline with the reason, and no timer asks again: each
+        try with the same password would count towards a directory's account lockout.  A
+        retry the reader asks for does ask."""
+        logs = self.scratch()
+        proxy = storetest.Proxy(self.target, "--mode", "status", "--status", "401",
+                                log_dir=logs)
+        self.addCleanup(proxy.stop)
+        session = storetest.Session(self.cache, proxy.url)
+        self.addCleanup(session.close)
+
+        session.send("refresh")
+        session.state("offline")
+        # The session retries an unreachable archive after 0.3 s, then 0.6 s, 1 s...
+        # (store-tool's delays): three seconds would have seen several tries.
+        time.sleep(3)
+        self.assertEqual(len(proxy.requests()), 1, proxy.requests())
+
+        session.send("retry")
+        deadline = time.monotonic() + 30
+        while len(proxy.requests()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(2)
+        self.assertEqual(len(proxy.requests()), 2, proxy.requests())
+
 
 if __name__ == "__main__":
     common.isolate()

@@ -88,7 +88,7 @@ import (LbStore *store, const char *folder)
   g_auto (LbImportSummary) summary = { 0 };
   g_autoptr (GError) error = NULL;
 
-  if (!lb_store_import (store, folder, &summary, NULL, &error))
+  if (!lb_store_import (store, folder, NULL, NULL, &summary, NULL, &error))
     g_error ("%s", error->message);
 }
 

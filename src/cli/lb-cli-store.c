@@ -23,6 +23,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lb-cli.h"
 #include "lb-dicom-file.h"
@@ -826,6 +827,37 @@ lb_cli_outbox (int argc, char **argv)
 
 /* ---- import ---------------------------------------------------------------------- */
 
+/* On a terminal, a line that counts the files as they are read, at most ten times a
+ * second, and once more at the end. */
+typedef struct
+{
+  gint64 last;
+} ImportProgress;
+
+static void
+print_import_progress (const LbImportSummary *summary)
+{
+  guint files = summary->imported + summary->already_cached + summary->not_dicom +
+                summary->directories + summary->broken + summary->missing;
+  g_autofree char *size = format_size (summary->bytes);
+
+  fprintf (lb_cli_messages (), "\rImporting: %u files read, %u instances imported (%s)\033[K",
+           files, summary->imported, size);
+  fflush (lb_cli_messages ());
+}
+
+static void
+on_import_progress (const LbImportSummary *summary, gpointer data)
+{
+  ImportProgress *progress = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - progress->last < G_USEC_PER_SEC / 10)
+    return;
+  progress->last = now;
+  print_import_progress (summary);
+}
+
 int
 lb_cli_import (int argc, char **argv)
 {
@@ -849,7 +881,15 @@ lb_cli_import (int argc, char **argv)
 
   g_auto (LbImportSummary) summary = { 0 };
   g_autoptr (GError) error = NULL;
-  gboolean ok = lb_store_import (store, argv[1], &summary, NULL, &error);
+  ImportProgress progress = { 0 };
+  gboolean terminal = isatty (fileno (lb_cli_messages ()));
+  gboolean ok = lb_store_import (store, argv[1], terminal ? on_import_progress : NULL, &progress,
+                                 &summary, NULL, &error);
+  if (terminal)
+    {
+      print_import_progress (&summary);
+      fputc ('\n', lb_cli_messages ());
+    }
 
   if (json)
     {

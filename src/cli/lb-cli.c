@@ -263,6 +263,12 @@ write_log (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpoint
   return G_LOG_WRITER_HANDLED;
 }
 
+FILE *
+lb_cli_messages (void)
+{
+  return messages;
+}
+
 /* Codec libraries print diagnostics straight to stderr (libjpeg says "Unsupported JPEG
  * data precision 12" each time GDCM tries 8-bit before 12-bit).  The contract is one
  * sentence per error, so file descriptor 2 goes to /dev/null and our messages and GLib's

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdio.h>
 
 #include <json-glib/json-glib.h>
 
@@ -27,6 +28,9 @@ gboolean lb_cli_parse (const char *command, const char *parameter_string, GOptio
 int lb_cli_fail (const char *format, ...) G_GNUC_PRINTF (1, 2);
 /* Same for a GError. */
 int lb_cli_fail_error (const GError *error);
+/* Where messages for the user go: the real stderr (file descriptor 2 itself is the
+ * codec libraries' and goes nowhere). */
+FILE *lb_cli_messages (void);
 /* Prints a usage error; returns LB_CLI_EXIT_USAGE. */
 int lb_cli_usage (const char *command, const char *format, ...) G_GNUC_PRINTF (2, 3);
 

@@ -55,11 +55,21 @@ add_problem (LbImportSummary *summary, const char *path, const char *reason)
   g_ptr_array_add (summary->problems, g_strdup_printf ("%s: %s", path, reason));
 }
 
+/* One import under way. */
+typedef struct
+{
+  LbStore *store;
+  LbImportSummary *summary;
+  LbImportProgressFunc progress;
+  gpointer progress_data;
+  GCancellable *cancellable;
+} Import;
+
 /* FALSE only for what stops the whole import (the cache cannot be written).  @named: a
  * DICOMDIR names the file, so it is DICOM whatever its first bytes. */
 static gboolean
-import_file (LbStore *self, const char *path, gboolean named, LbImportSummary *summary,
-             GError **error)
+take_file (LbStore *self, const char *path, gboolean named, LbImportSummary *summary,
+           GError **error)
 {
   g_autoptr (GError) local_error = NULL;
   g_autoptr (GMappedFile) mapped = g_mapped_file_new (path, FALSE, &local_error);
@@ -115,6 +125,16 @@ import_file (LbStore *self, const char *path, gboolean named, LbImportSummary *s
   return TRUE;
 }
 
+static gboolean
+import_file (Import *import, const char *path, gboolean named, GError **error)
+{
+  gboolean ok = take_file (import->store, path, named, import->summary, error);
+
+  if (ok && import->progress != NULL)
+    import->progress (import->summary, import->progress_data);
+  return ok;
+}
+
 static int
 compare_strings (gconstpointer a, gconstpointer b)
 {
@@ -122,9 +142,9 @@ compare_strings (gconstpointer a, gconstpointer b)
 }
 
 static gboolean
-import_folder (LbStore *self, const char *folder, LbImportSummary *summary,
-               GCancellable *cancellable, GError **error)
+import_folder (Import *import, const char *folder, GError **error)
 {
+  LbImportSummary *summary = import->summary;
   g_autoptr (GDir) dir = g_dir_open (folder, 0, NULL);
   g_autoptr (GPtrArray) children = g_ptr_array_new_with_free_func (g_free);
   const char *name;
@@ -143,18 +163,18 @@ import_folder (LbStore *self, const char *folder, LbImportSummary *summary,
     {
       const char *child = g_ptr_array_index (children, i);
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (import->cancellable, error))
         return FALSE;
       /* Links could lead out of the folder, or round in circles. */
       if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
         continue;
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
         {
-          if (!import_folder (self, child, summary, cancellable, error))
+          if (!import_folder (import, child, error))
             return FALSE;
         }
       else if (g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
-               !import_file (self, child, FALSE, summary, error))
+               !import_file (import, child, FALSE, error))
         return FALSE;
     }
   return TRUE;
@@ -178,9 +198,9 @@ find_component (const char *folder, const char *component)
 }
 
 static gboolean
-import_dicomdir (LbStore *self, const char *path, LbDicomFile *dicomdir,
-                 LbImportSummary *summary, GCancellable *cancellable, GError **error)
+import_dicomdir (Import *import, const char *path, LbDicomFile *dicomdir, GError **error)
 {
+  LbImportSummary *summary = import->summary;
   g_autofree char *root = g_path_get_dirname (path);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
@@ -195,7 +215,7 @@ import_dicomdir (LbStore *self, const char *path, LbDicomFile *dicomdir,
       g_autofree char *found = NULL;
       gboolean escapes = FALSE;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (import->cancellable, error))
         return FALSE;
       if (components == NULL)
         continue;
@@ -234,16 +254,17 @@ import_dicomdir (LbStore *self, const char *path, LbDicomFile *dicomdir,
 
   for (guint i = 0; i < files->len; i++)
     {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          !import_file (self, g_ptr_array_index (files, i), TRUE, summary, error))
+      if (g_cancellable_set_error_if_cancelled (import->cancellable, error) ||
+          !import_file (import, g_ptr_array_index (files, i), TRUE, error))
         return FALSE;
     }
   return TRUE;
 }
 
 gboolean
-lb_store_import (LbStore *self, const char *path, LbImportSummary *summary,
-                 GCancellable *cancellable, GError **error)
+lb_store_import (LbStore *self, const char *path, LbImportProgressFunc progress,
+                 gpointer progress_data, LbImportSummary *summary, GCancellable *cancellable,
+                 GError **error)
 {
   g_return_val_if_fail (LB_IS_STORE (self), FALSE);
   g_return_val_if_fail (path != NULL && summary != NULL, FALSE);
@@ -251,18 +272,25 @@ lb_store_import (LbStore *self, const char *path, LbImportSummary *summary,
   memset (summary, 0, sizeof *summary);
   summary->problems = g_ptr_array_new_with_free_func (g_free);
 
+  Import import = {
+    .store = self,
+    .summary = summary,
+    .progress = progress,
+    .progress_data = progress_data,
+    .cancellable = cancellable,
+  };
   gboolean ok;
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    ok = import_folder (self, path, summary, cancellable, error);
+    ok = import_folder (&import, path, error);
   else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_autoptr (GError) local_error = NULL;
       g_autoptr (LbDicomFile) file = lb_dicom_file_new_for_path (path, &local_error);
 
       if (file != NULL && lb_dicom_file_has (file, NULL, TAG_DIRECTORY_RECORD_SEQUENCE))
-        ok = import_dicomdir (self, path, file, summary, cancellable, error);
+        ok = import_dicomdir (&import, path, file, error);
       else
-        ok = import_file (self, path, FALSE, summary, error);
+        ok = import_file (&import, path, FALSE, error);
     }
   else
     {
@@ -294,7 +322,7 @@ import_job (LbStore *self, gpointer data, GCancellable *cancellable, GError **er
 {
   LbImportSummary *summary = g_new0 (LbImportSummary, 1);
 
-  if (!lb_store_import (self, data, summary, cancellable, error))
+  if (!lb_store_import (self, data, NULL, NULL, summary, cancellable, error))
     {
       import_summary_free (summary);
       return NULL;

@@ -214,10 +214,14 @@ typedef struct
 void lb_import_summary_clear (LbImportSummary *summary);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LbImportSummary, lb_import_summary_clear)
 
+/* After each file, in the importing thread: the counts so far. */
+typedef void (*LbImportProgressFunc) (const LbImportSummary *summary, gpointer user_data);
+
 /* Copies a folder (recursively) or the files a DICOMDIR names into the store, as local
  * studies.  Fails only when @path cannot be read at all or the cache cannot be written;
- * files it cannot take are counted in @summary. */
-gboolean lb_store_import (LbStore *self, const char *path, LbImportSummary *summary,
+ * files it cannot take are counted in @summary.  @progress may be NULL. */
+gboolean lb_store_import (LbStore *self, const char *path, LbImportProgressFunc progress,
+                          gpointer progress_data, LbImportSummary *summary,
                           GCancellable *cancellable, GError **error);
 void lb_store_import_async (LbStore *self, const char *path, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);

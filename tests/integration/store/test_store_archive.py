@@ -12,6 +12,8 @@ import io
 import json
 import os
 import re
+import shlex
+import subprocess
 import unittest
 
 import pydicom
@@ -369,6 +371,22 @@ class PrefetchTest(ArchiveCacheTest):
 
 
 class ImportTest(storetest.CacheTestCase):
+    def test_progress_on_a_terminal(self):
+        """On a terminal the import counts the files as it reads them (on stderr, where
+        the summary on stdout is not disturbed); into a pipe it says only its summary."""
+        command = shlex.join([storetest.CLI, "import", "--cache-dir", self.cache,
+                              storetest.DICOMDIRTESTS])
+        done = subprocess.run(["script", "-qec", command, "/dev/null"], capture_output=True,
+                              text=True, timeout=300)
+        # One DICOMDIR of pydicom's is broken: the import says so and ends with status 1.
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        # 81 instances, 2 files that are not DICOM, 7 DICOMDIRs, 1 broken DICOMDIR.
+        self.assertIn("Importing: 91 files read, 81 instances imported", done.stdout)
+        self.assertIn("Imported 81 instances", done.stdout)
+
+        again = self.cli("import", storetest.DICOMDIRTESTS, expect=1)
+        self.assertNotIn("Importing:", again.stdout + again.stderr)
+
     def test_dicomdir_and_folder(self):
         first = self.cli_json("import", os.path.join(storetest.DICOMDIRTESTS, "DICOMDIR"))
         self.assertEqual((first["imported"], first["missing"], first["broken"]), (31, 0, 0))

@@ -55,6 +55,27 @@ write_file (const char *path, gconstpointer data, gsize length)
   g_assert_true (g_file_set_contents (path, data, (gssize) length, NULL));
 }
 
+typedef struct
+{
+  guint calls;
+  guint files;     /* every file the last call had counted */
+  guint imported;
+} Progress;
+
+static void
+on_progress (const LbImportSummary *summary, gpointer data)
+{
+  Progress *progress = data;
+  guint files = summary->imported + summary->already_cached + summary->not_dicom +
+                summary->directories + summary->broken + summary->missing;
+
+  /* One more file each time. */
+  g_assert_cmpuint (files, ==, progress->files + 1);
+  progress->calls++;
+  progress->files = files;
+  progress->imported = summary->imported;
+}
+
 static void
 test_folder (Fixture *f, gconstpointer data)
 {
@@ -81,8 +102,15 @@ test_folder (Fixture *f, gconstpointer data)
   write_file (readme, "not an image", 12);
 
   g_auto (LbImportSummary) summary = { 0 };
-  g_assert_true (lb_store_import (f->store, f->source, &summary, NULL, &error));
+  Progress progress = { 0 };
+  g_assert_true (lb_store_import (f->store, f->source, on_progress, &progress, &summary, NULL,
+                                  &error));
   g_assert_no_error (error);
+  /* Told after each of the five files, with the counts so far: the last time, the
+   * summary's own. */
+  g_assert_cmpuint (progress.calls, ==, 5);
+  g_assert_cmpuint (progress.files, ==, 5);
+  g_assert_cmpuint (progress.imported, ==, 3);
   g_assert_cmpuint (summary.imported, ==, 3);
   g_assert_cmpuint (summary.not_dicom, ==, 1);
   g_assert_cmpuint (summary.broken, ==, 1);
@@ -95,7 +123,7 @@ test_folder (Fixture *f, gconstpointer data)
   g_assert_true (lb_worklist_entry_get_complete (entry));
 
   g_auto (LbImportSummary) again = { 0 };
-  g_assert_true (lb_store_import (f->store, f->source, &again, NULL, &error));
+  g_assert_true (lb_store_import (f->store, f->source, NULL, NULL, &again, NULL, &error));
   g_assert_cmpuint (again.imported, ==, 0);
   g_assert_cmpuint (again.already_cached, ==, 3);
 
@@ -109,7 +137,7 @@ test_folder (Fixture *f, gconstpointer data)
 
   g_auto (LbImportSummary) nothing = { 0 };
   g_autofree char *missing = g_build_filename (f->source, "no-such-thing", NULL);
-  g_assert_false (lb_store_import (f->store, missing, &nothing, NULL, &error));
+  g_assert_false (lb_store_import (f->store, missing, NULL, NULL, &nothing, NULL, &error));
   g_assert_error (error, LB_STORE_ERROR, LB_STORE_ERROR_NOT_FOUND);
 }
 
@@ -129,14 +157,14 @@ test_dicomdir (Fixture *f, gconstpointer data)
   tiny_dir = g_build_filename (dicomdirtests, "TINY_ALPHA", "DICOMDIR", NULL);
 
   g_auto (LbImportSummary) first = { 0 };
-  g_assert_true (lb_store_import (f->store, main_dir, &first, NULL, &error));
+  g_assert_true (lb_store_import (f->store, main_dir, NULL, NULL, &first, NULL, &error));
   g_assert_no_error (error);
   /* The DICOMDIR names 31 images of three patients; nothing else is read. */
   g_assert_cmpuint (first.imported, ==, 31);
   g_assert_cmpuint (first.missing + first.broken + first.not_dicom, ==, 0);
 
   g_auto (LbImportSummary) tiny = { 0 };
-  g_assert_true (lb_store_import (f->store, tiny_dir, &tiny, NULL, &error));
+  g_assert_true (lb_store_import (f->store, tiny_dir, NULL, NULL, &tiny, NULL, &error));
   g_assert_cmpuint (tiny.imported, ==, 50);
 
   g_autoptr (GListModel) studies = lb_store_list_studies (f->store, NULL, &error);
@@ -153,7 +181,7 @@ test_dicomdir (Fixture *f, gconstpointer data)
   /* The folder holds the same 81 images, the DICOMDIRs, two texts and one DICOMDIR GDCM
    * cannot read (offsets of 0). */
   g_auto (LbImportSummary) folder = { 0 };
-  g_assert_true (lb_store_import (f->store, dicomdirtests, &folder, NULL, &error));
+  g_assert_true (lb_store_import (f->store, dicomdirtests, NULL, NULL, &folder, NULL, &error));
   g_assert_cmpuint (folder.imported, ==, 0);
   g_assert_cmpuint (folder.already_cached, ==, 81);
   g_assert_cmpuint (folder.directories, ==, 7);
@@ -211,7 +239,7 @@ test_dicomdir_names (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_rename (upper, lower), ==, 0);
 
   g_auto (LbImportSummary) summary = { 0 };
-  g_assert_true (lb_store_import (f->store, dicomdir, &summary, NULL, &error));
+  g_assert_true (lb_store_import (f->store, dicomdir, NULL, NULL, &summary, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (summary.imported, ==, 49);
   g_assert_cmpuint (summary.missing, ==, 1);

@@ -286,6 +286,16 @@ on_retry (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The archive answered (or refused the user): no retry is due. */
+static void
+stop_retrying (LbSync *self)
+{
+  clear_source (&self->retry_source);
+  self->retry_ms = 0;
+  self->next_retry = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_RETRY]);
+}
+
 static void
 schedule_retry (LbSync *self)
 {
@@ -334,11 +344,7 @@ go_offline (LbSync *self, const GError *error)
   /* A refused user is not asked again on a timer (see lb_net_error_is_refusal()): a
    * retry now, or new credentials, ask again. */
   if (lb_net_error_is_refusal (error))
-    {
-      clear_source (&self->retry_source);
-      self->next_retry = 0;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_RETRY]);
-    }
+    stop_retrying (self);
   else
     schedule_retry (self);
   /* Everything cached can still be read: the worklist shows it, marked offline. */
@@ -471,10 +477,7 @@ on_searched (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   gboolean was_offline = self->state == LB_SYNC_STATE_OFFLINE;
-  clear_source (&self->retry_source);
-  self->retry_ms = 0;
-  self->next_retry = 0;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_RETRY]);
+  stop_retrying (self);
   set_state (self, LB_SYNC_STATE_ONLINE, NULL);
   if (self->outbox_source == NULL)
     self->outbox_source = add_timeout (self, OUTBOX_INTERVAL_SECONDS * 1000, on_outbox_timer);

@@ -495,11 +495,11 @@ compare_priority (gconstpointer a, gconstpointer b, gpointer data)
   int by_priority = compare_numbers (lb_worklist_item_get_priority ((gpointer) b),
                                      lb_worklist_item_get_priority ((gpointer) a));
 
-  gint64 when_a = lb_worklist_item_get_when ((gpointer) a);
-  gint64 when_b = lb_worklist_item_get_when ((gpointer) b);
-
   if (by_priority != 0)
     return by_priority;
+
+  gint64 when_a = lb_worklist_item_get_when ((gpointer) a);
+  gint64 when_b = lb_worklist_item_get_when ((gpointer) b);
   /* A study without a date has not waited longest: it goes after the dated ones. */
   if (when_a == 0 || when_b == 0)
     return (when_a == 0) - (when_b == 0);

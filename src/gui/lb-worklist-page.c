@@ -61,6 +61,7 @@ struct _LbWorklistPage
   LbDicomwebClient *client;
   guint generation;         /* of connect_current(), to drop stale keyring answers */
   gboolean restoring;
+  guint filter_day;             /* today() when the filters were last applied */
 
   /* GTK 4.8 cannot say which column the view sorts by: each column's sorter notes
    * when it is asked first during a probe compare (see remember_sort()). */
@@ -186,6 +187,15 @@ parse_day (const char *text)
   return lb_date_to_day (digits->str);
 }
 
+/* The modality chosen, or NULL for all. */
+static const char *
+chosen_modality (LbWorklistPage *self)
+{
+  guint modality = gtk_drop_down_get_selected (self->modality_filter);
+  return modality > 0 && modality != GTK_INVALID_LIST_POSITION
+    ? gtk_string_list_get_string (self->modalities, modality) : NULL;
+}
+
 static void
 apply_filters (LbWorklistPage *self)
 {
@@ -194,19 +204,22 @@ apply_filters (LbWorklistPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->date_from), range);
   gtk_widget_set_visible (GTK_WIDGET (self->date_to), range);
-  lb_worklist_filter_set_date (self->filter, date, today (),
+  self->filter_day = today ();
+  lb_worklist_filter_set_date (self->filter, date, self->filter_day,
                                parse_day (gtk_editable_get_text (GTK_EDITABLE (self->date_from))),
                                parse_day (gtk_editable_get_text (GTK_EDITABLE (self->date_to))));
-
-  guint modality = gtk_drop_down_get_selected (self->modality_filter);
-  const char *name = modality > 0 && modality != GTK_INVALID_LIST_POSITION
-    ? gtk_string_list_get_string (self->modalities, modality) : NULL;
-  lb_worklist_filter_set_modality (self->filter, name);
+  lb_worklist_filter_set_modality (self->filter, chosen_modality (self));
   lb_worklist_filter_set_status (self->filter, gtk_drop_down_get_selected (self->status_filter));
   gtk_filter_changed (self->gtk_filter, GTK_FILTER_CHANGE_DIFFERENT);
+}
 
-  if (self->restoring)
-    return;
+/* What the reader chose is remembered; what the page set itself is not written back. */
+static void
+save_filters (LbWorklistPage *self)
+{
+  guint date = gtk_drop_down_get_selected (self->date_filter);
+  const char *name = chosen_modality (self);
+
   g_settings_set_string (self->settings, "worklist-date-filter",
                          (const char *[]) { "all", "today", "yesterday", "week", "range" }[MIN (date, 4)]);
   g_settings_set_string (self->settings, "worklist-date-from",
@@ -223,6 +236,8 @@ static void
 on_filter_widget_changed (GObject *widget, GParamSpec *pspec, LbWorklistPage *self)
 {
   apply_filters (self);
+  if (!self->restoring)
+    save_filters (self);
 }
 
 static void
@@ -268,8 +283,15 @@ update_modalities (LbWorklistPage *self)
   for (guint i = 0; i < n; i++)
     with_all[i + 1] = g_strdup (names[i]);
 
-  self->restoring = TRUE;
+  /* The list changes with every refresh of the worklist; the choices seldom do. */
   guint old = g_list_model_get_n_items (G_LIST_MODEL (self->modalities));
+  gboolean same = old == n + 1;
+  for (guint i = 1; same && i <= n; i++)
+    same = g_strcmp0 (gtk_string_list_get_string (self->modalities, i), with_all[i]) == 0;
+  if (same)
+    return;
+
+  self->restoring = TRUE;
   gtk_string_list_splice (self->modalities, 0, old, (const char *const *) with_all);
   gtk_drop_down_set_selected (self->modality_filter,
                               *wanted != '\0' ? index_of ((const char *const *) with_all, wanted) : 0);
@@ -624,9 +646,12 @@ static void
 on_rows_changed (GListModel *rows, guint position, guint removed, guint added,
                  LbWorklistPage *self)
 {
-  /* Refreshes replace every row: modalities seen may change. */
+  /* Refreshes replace every row: modalities seen may change, and "today" may be
+   * another day than when the filter was set. */
   if (removed != added || position == 0)
     update_modalities (self);
+  if (self->filter_day != today ())
+    apply_filters (self);
 }
 
 void
@@ -1089,6 +1114,7 @@ restore_filters (LbWorklistPage *self)
   gtk_drop_down_set_selected (self->status_filter, index_of (statuses, status));
   self->restoring = FALSE;
   update_modalities (self);
+  apply_filters (self);
 }
 
 LbWorklistPage *

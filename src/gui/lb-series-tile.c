@@ -216,7 +216,6 @@ update_labels (LbSeriesTile *self)
                                                               : (modality != NULL ? modality : ""))
     : g_strdup (description != NULL ? description : (modality != NULL ? modality : ""));
   gtk_label_set_label (self->title, title);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), title);
 
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->series));
   guint expected = lb_study_series_get_expected (self->series);
@@ -231,6 +230,22 @@ update_labels (LbSeriesTile *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress), !complete);
   gtk_progress_bar_set_fraction (self->progress, lb_study_series_get_progress (self->series));
+}
+
+/* The title in full, asked for when the pointer rests on the tile: setting a tooltip
+ * makes GTK ask the X server where the pointer is, and the count changes with every
+ * batch of images that arrives. */
+static gboolean
+on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip *tooltip,
+                  gpointer data)
+{
+  LbSeriesTile *self = LB_SERIES_TILE (widget);
+  const char *title = gtk_label_get_label (self->title);
+
+  if (self->series == NULL || *title == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, title);
+  return TRUE;
 }
 
 static void
@@ -285,6 +300,8 @@ lb_series_tile_init (LbSeriesTile *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->thumbnail, draw_thumbnail, self, NULL);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
 
   GtkDragSource *drag = gtk_drag_source_new ();
   gtk_drag_source_set_actions (drag, GDK_ACTION_COPY);

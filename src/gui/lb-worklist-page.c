@@ -61,6 +61,7 @@ struct _LbWorklistPage
   LbDicomwebClient *client;
   guint generation;         /* of connect_current(), to drop stale keyring answers */
   gboolean restoring;
+  guint ahead_source;           /* read the selected study ahead when the selection rests */
   guint filter_day;             /* today() when the filters were last applied */
 
   /* GTK 4.8 cannot say which column the view sorts by: each column's sorter notes
@@ -92,6 +93,7 @@ lb_worklist_page_dispose (GObject *object)
 {
   LbWorklistPage *self = LB_WORKLIST_PAGE (object);
 
+  g_clear_handle_id (&self->ahead_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), LB_TYPE_WORKLIST_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->slots);
@@ -150,6 +152,42 @@ update_count (LbWorklistPage *self)
     gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
+/* ---- reading ahead -------------------------------------------------------------- */
+
+/* Walking the rows with the arrows reads nothing; a row the selection stays on for this
+ * long has its study's first image read before Enter. */
+#define READ_AHEAD_DELAY_MS 100
+
+static gboolean
+read_ahead (gpointer data)
+{
+  LbWorklistPage *self = data;
+
+  self->ahead_source = 0;
+  if (self->worklist == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return G_SOURCE_REMOVE;
+
+  /* The selection is of row slots: the study is the filtered item at its position. */
+  guint position = gtk_single_selection_get_selected (self->selection);
+  g_autoptr (LbWorklistItem) item = position != GTK_INVALID_LIST_POSITION
+    ? g_list_model_get_item (G_LIST_MODEL (self->filtered), position) : NULL;
+  lb_worklist_read_ahead (self->worklist, item, lb_application_get_frame_cache (self->app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_read_ahead (LbWorklistPage *self)
+{
+  g_clear_handle_id (&self->ahead_source, g_source_remove);
+  self->ahead_source = g_timeout_add (READ_AHEAD_DELAY_MS, read_ahead, self);
+}
+
+static void
+on_selection_changed (GtkSingleSelection *selection, GParamSpec *pspec, LbWorklistPage *self)
+{
+  schedule_read_ahead (self);
+}
+
 static void
 on_shown_changed (GListModel *model, guint position, guint removed, guint added,
                   LbWorklistPage *self)
@@ -158,6 +196,8 @@ on_shown_changed (GListModel *model, guint position, guint removed, guint added,
   if (gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION &&
       g_list_model_get_n_items (model) > 0)
     gtk_single_selection_set_selected (self->selection, 0);
+  /* Another study may now be in the selected row. */
+  schedule_read_ahead (self);
 }
 
 static gboolean
@@ -1000,6 +1040,14 @@ refresh_action (GtkWidget *widget, const char *name, GVariant *param)
   lb_worklist_page_refresh (LB_WORKLIST_PAGE (widget));
 }
 
+/* Back from reading: the row selected is likely the next one opened. */
+static void
+lb_worklist_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (lb_worklist_page_parent_class)->map (widget);
+  schedule_read_ahead (LB_WORKLIST_PAGE (widget));
+}
+
 /* ---- the type ------------------------------------------------------------------ */
 
 static void
@@ -1011,6 +1059,7 @@ lb_worklist_page_class_init (LbWorklistPageClass *klass)
   object_class->dispose = lb_worklist_page_dispose;
   object_class->finalize = lb_worklist_page_finalize;
   object_class->get_property = lb_worklist_page_get_property;
+  widget_class->map = lb_worklist_page_map;
 
   props[PROP_OFFLINE] = g_param_spec_boolean ("offline", NULL, NULL, FALSE,
                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
@@ -1152,6 +1201,8 @@ lb_worklist_page_new (LbApplication *app)
   g_signal_connect_object (self->settings, "changed::prefetch-count",
                            G_CALLBACK (on_prefetch_count), self, 0);
   g_signal_connect_object (app, "notify::store", G_CALLBACK (on_store_ready), self, 0);
+  g_signal_connect_object (self->selection, "notify::selected",
+                           G_CALLBACK (on_selection_changed), self, 0);
   load_servers (self);
   return self;
 }

@@ -4,7 +4,8 @@
 keyboard: the worklist filter narrows to the right row, Enter opens the CT, the arrow keys
 scroll it, digit keys switch presets, the picture on screen and the one the viewport
 renders hold the grey the window gives the phantom's known HU values, the shortcuts window
-opens, and the offline banner comes and goes with the archive.  Screenshots of each step
+opens, the offline banner comes and goes with the archive, and the CT opens again from
+the cache, its first image read ahead while its row was selected.  Screenshots of each step
 are kept in BUILD/tests/ui/artefacts/workstation/."""
 
 import json
@@ -163,6 +164,26 @@ class Workstation(unittest.TestCase):
         app.keys("F5")
         uitest.wait_for(lambda: not self.banner_shown(), 60, "the banner to go")
         app.screenshot("online-again")
+
+    def test_5_reopen_from_cache(self):
+        """The CT came whole into the cache while it was read: with its row selected the
+        worklist reads its first image ahead, and Enter shows that image, then the rest
+        of the series, with the same grey as from the archive."""
+        app = self.app
+        app.wait_label(lambda t: t == "LBPH-0002", "the row of the CT")
+        app.wait_label(lambda t: t == "Cached", "the CT's row to say it is cached")
+        app.keys("Return")
+        app.wait_viewport(lambda d: "Axial soft tissue 1 mm, image 1 of 300" in d,
+                          "the CT's first image, from the cache")
+        app.wait_label(lambda t: t == "300 images", "the whole series from the cache")
+        sphere = self.sphere("sphere-100")
+        i, j = round(sphere["centre_index"][0]), round(sphere["centre_index"][1])
+        app.keys("Home", *(["shift+Down"] * 15))
+        app.wait_viewport(lambda d: "image 151 of 300" in d, "image 151")
+        image = app.save_image("cached-slice-151-soft-tissue")
+        self.assertAlmostEqual(patch_mean(image, i, j), window_grey(sphere["value"], *SOFT_TISSUE),
+                               delta=3)
+        app.screenshot("reopened-from-cache")
 
 
 if __name__ == "__main__":

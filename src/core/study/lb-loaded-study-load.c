@@ -59,10 +59,13 @@ typedef struct
   gint next_file;
   gint images;
   /* The rest of a folder waits until the main context has taken the first image and
-   * had a moment to draw it. */
+   * had a moment to draw it, and while the study is held (read ahead of the reader). */
   GCond first_taken;
   gboolean first_handed;    /* the batch with the first image was delivered */
   gboolean rest_may_start;
+  gboolean held;
+  gint64 give_up;           /* of that wait, when not held */
+  gulong resume_handler;
 
   /* DICOMweb: instances handed to the parse pool and not yet parsed. */
   GThreadPool *pool;
@@ -129,6 +132,12 @@ loader_unref (Loader *loader)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Loader, loader_unref)
 
 static void
+loader_unref_closure (gpointer data, GClosure *closure)
+{
+  loader_unref (data);
+}
+
+static void
 add_parsed (LbLoadedStudy *study, Parsed *parsed)
 {
   if (parsed->slices != NULL)
@@ -150,6 +159,7 @@ finish (Loader *loader)
 {
   g_autoptr (GTask) task = g_steal_pointer (&loader->task);
 
+  g_clear_signal_handler (&loader->resume_handler, loader->study);
   _lb_loaded_study_mark_complete (loader->study);
   _lb_loaded_study_end_load (loader->study);
   if (g_cancellable_is_cancelled (loader->cancellable))
@@ -175,18 +185,48 @@ let_rest_start (gpointer data)
 
 /* Loader thread: waits, briefly at most, for the first image to be on its way to the
  * screen.  Reading the rest of a folder faults in a lot of fresh memory, which slows
- * every other thread of the process, the one drawing the first image too. */
+ * every other thread of the process, the one drawing the first image too.  A held study
+ * waits until it is resumed or cancelled. */
 static void
 wait_for_first_image (Loader *loader)
 {
-  gint64 give_up = g_get_monotonic_time () + FIRST_IMAGE_WAIT_US;
-
   g_mutex_lock (&loader->lock);
-  while (!loader->rest_may_start && !g_cancellable_is_cancelled (loader->cancellable) &&
-         g_get_monotonic_time () < give_up)
-    g_cond_wait_until (&loader->first_taken, &loader->lock,
-                       MIN (give_up, g_get_monotonic_time () + 50 * G_TIME_SPAN_MILLISECOND));
+  loader->give_up = g_get_monotonic_time () + FIRST_IMAGE_WAIT_US;
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      if (loader->rest_may_start || g_cancellable_is_cancelled (loader->cancellable) ||
+          (!loader->held && now >= loader->give_up))
+        break;
+      /* Cancellation has no wake-up of its own: look again now and then. */
+      gint64 look = now + 50 * G_TIME_SPAN_MILLISECOND;
+      g_cond_wait_until (&loader->first_taken, &loader->lock,
+                         loader->held ? look : MIN (loader->give_up, look));
+    }
   g_mutex_unlock (&loader->lock);
+}
+
+static void
+let_rest_start_after_frame (Loader *loader)
+{
+  /* Low priority: after the frame that shows the first image. */
+  g_idle_add_full (G_PRIORITY_LOW, let_rest_start, loader_ref (loader),
+                   (GDestroyNotify) loader_unref);
+}
+
+/* Main context: the held study was resumed (the reader opened it). */
+static void
+on_held_changed (LbLoadedStudy *study, GParamSpec *pspec, Loader *loader)
+{
+  if (lb_loaded_study_get_held (study))
+    return;
+  g_clear_signal_handler (&loader->resume_handler, study);
+  g_mutex_lock (&loader->lock);
+  loader->held = FALSE;
+  loader->give_up = g_get_monotonic_time () + FIRST_IMAGE_WAIT_US;
+  g_mutex_unlock (&loader->lock);
+  if (loader->first_handed)
+    let_rest_start_after_frame (loader);
 }
 
 /* Main context: everything parsed since the last batch joins the study. */
@@ -215,9 +255,8 @@ deliver (gpointer data)
   if (image && !loader->first_handed)
     {
       loader->first_handed = TRUE;
-      /* Low priority: after the frame that shows the first image. */
-      g_idle_add_full (G_PRIORITY_LOW, let_rest_start, loader_ref (loader),
-                       (GDestroyNotify) loader_unref);
+      if (loader->resume_handler == 0)
+        let_rest_start_after_frame (loader);
     }
   if (done)
     finish (loader);
@@ -483,6 +522,14 @@ lb_loaded_study_load_paths_async (LbLoadedStudy *self, const char *const *paths,
   g_task_set_source_tag (task, lb_loaded_study_load_paths_async);
 
   Loader *loader = loader_new (self, cancellable, task);
+  if (lb_loaded_study_get_held (self))
+    {
+      loader->held = TRUE;
+      loader->resume_handler = g_signal_connect_data (self, "notify::held",
+                                                      G_CALLBACK (on_held_changed),
+                                                      loader_ref (loader),
+                                                      loader_unref_closure, 0);
+    }
   loader->paths = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; paths[i] != NULL; i++)
     g_ptr_array_add (loader->paths, g_strdup (paths[i]));

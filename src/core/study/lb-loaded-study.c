@@ -51,6 +51,7 @@ struct _LbLoadedStudy
   char *first_error;
   guint expected;
   guint loads;
+  gboolean held;
   LbFrameCache *cache;
 };
 
@@ -61,6 +62,7 @@ enum {
   PROP_N_FAILED,
   PROP_EXPECTED,
   PROP_LOADING,
+  PROP_HELD,
   N_PROPS
 };
 
@@ -136,6 +138,9 @@ lb_loaded_study_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_LOADING:
       g_value_set_boolean (value, self->loads > 0);
       break;
+    case PROP_HELD:
+      g_value_set_boolean (value, self->held);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -157,6 +162,7 @@ lb_loaded_study_class_init (LbLoadedStudyClass *klass)
   props[PROP_N_FAILED] = g_param_spec_uint ("n-failed", NULL, NULL, 0, G_MAXUINT, 0, flags);
   props[PROP_EXPECTED] = g_param_spec_uint ("expected", NULL, NULL, 0, G_MAXUINT, 0, flags);
   props[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, flags);
+  props[PROP_HELD] = g_param_spec_boolean ("held", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -438,6 +444,36 @@ lb_loaded_study_get_loading (LbLoadedStudy *self)
 {
   g_return_val_if_fail (LB_IS_LOADED_STUDY (self), FALSE);
   return self->loads > 0;
+}
+
+void
+lb_loaded_study_hold (LbLoadedStudy *self)
+{
+  g_return_if_fail (LB_IS_LOADED_STUDY (self));
+  g_return_if_fail (self->loads == 0);
+
+  if (self->held)
+    return;
+  self->held = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HELD]);
+}
+
+void
+lb_loaded_study_resume (LbLoadedStudy *self)
+{
+  g_return_if_fail (LB_IS_LOADED_STUDY (self));
+
+  if (!self->held)
+    return;
+  self->held = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_HELD]);
+}
+
+gboolean
+lb_loaded_study_get_held (LbLoadedStudy *self)
+{
+  g_return_val_if_fail (LB_IS_LOADED_STUDY (self), FALSE);
+  return self->held;
 }
 
 void

@@ -63,6 +63,13 @@ const char *lb_loaded_study_get_first_error (LbLoadedStudy *self);
 guint lb_loaded_study_get_expected (LbLoadedStudy *self);
 void lb_loaded_study_set_expected (LbLoadedStudy *self, guint expected);
 gboolean lb_loaded_study_get_loading (LbLoadedStudy *self);
+/* A study read ahead of the reader (the worklist row the selection rests on): a load of
+ * files started while it is held stops once its first image is in, until the study is
+ * resumed (then the rest follows the next frame) or the load is cancelled.  Hold before
+ * loading; "held" notifies. */
+void lb_loaded_study_hold (LbLoadedStudy *self);
+void lb_loaded_study_resume (LbLoadedStudy *self);
+gboolean lb_loaded_study_get_held (LbLoadedStudy *self);
 
 /* With a cache, loads decode the first image of each series into it on their own
  * thread, before handing it over: a viewport then shows it without waiting for a

@@ -39,6 +39,7 @@ struct _LbWorklist
   GCancellable *cancellable;  /* refreshes of the local and direct lists */
   guint retry_source;
   GThreadPool *writer;        /* keeps copies of streamed instances in the store */
+  struct Ahead *ahead;        /* the study read ahead of the reader, or NULL */
 };
 
 enum {
@@ -57,6 +58,7 @@ lb_worklist_dispose (GObject *object)
   LbWorklist *self = LB_WORKLIST (object);
 
   g_cancellable_cancel (self->cancellable);
+  lb_worklist_read_ahead (self, NULL, NULL);
   g_clear_handle_id (&self->retry_source, g_source_remove);
   g_clear_handle_id (&self->order_source, g_source_remove);
   if (self->shown != NULL)
@@ -653,6 +655,19 @@ list_cached_thread (GTask *task, gpointer source, gpointer data, GCancellable *c
     g_task_return_pointer (task, instances, g_object_unref);
 }
 
+static GStrv
+paths_of (GListModel *instances)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
+    {
+      g_autoptr (LbCachedInstance) instance = g_list_model_get_item (instances, i);
+      g_strv_builder_add (builder, lb_cached_instance_get_path (instance));
+    }
+  return g_strv_builder_end (builder);
+}
+
 static void
 on_cache_listed (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -683,13 +698,7 @@ on_cache_listed (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
 
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  for (guint i = 0; i < g_list_model_get_n_items (instances); i++)
-    {
-      g_autoptr (LbCachedInstance) instance = g_list_model_get_item (instances, i);
-      g_strv_builder_add (builder, lb_cached_instance_get_path (instance));
-    }
-  g_auto (GStrv) paths = g_strv_builder_end (builder);
+  g_auto (GStrv) paths = paths_of (instances);
   /* Read before the task is handed on: arguments have no order of evaluation. */
   GCancellable *cancellable = g_task_get_cancellable (task);
   lb_loaded_study_load_paths_async (opening->study, (const char *const *) paths, cancellable,
@@ -774,6 +783,178 @@ stream (GTask *task)
                                        g_task_get_cancellable (task), on_streamed, task);
 }
 
+static LbLoadedStudy *
+new_loaded_study (LbWorklistItem *item, LbFrameCache *frame_cache)
+{
+  LbLoadedStudy *study = lb_loaded_study_new ();
+
+  lb_loaded_study_set_frame_cache (study, frame_cache);
+  lb_loaded_study_set_study (study, lb_worklist_item_get_study (item));
+  if (lb_worklist_item_get_images (item) > 0)
+    lb_loaded_study_set_expected (study, (guint) lb_worklist_item_get_images (item));
+  return study;
+}
+
+/* ---- reading ahead ------------------------------------------------------------- */
+
+/* The cached study the reader's selection rests on, read up to its first image. */
+typedef struct Ahead
+{
+  char *uid;
+  LbLoadedStudy *study;       /* held until opened */
+  GCancellable *cancellable;
+  GTask *opened;              /* the open that took it, while its load runs */
+  gboolean ended;             /* the load ended before an open took it... */
+  GError *error;              /* ...with this failure, or none */
+} Ahead;
+
+static void
+ahead_clear (Ahead *ahead)
+{
+  g_free (ahead->uid);
+  g_clear_object (&ahead->study);
+  g_clear_object (&ahead->cancellable);
+  g_clear_object (&ahead->opened);
+  g_clear_error (&ahead->error);
+}
+
+static Ahead *
+ahead_ref (Ahead *ahead)
+{
+  return g_atomic_rc_box_acquire (ahead);
+}
+
+static void
+ahead_unref (Ahead *ahead)
+{
+  g_atomic_rc_box_release_full (ahead, (GDestroyNotify) ahead_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Ahead, ahead_unref)
+
+/* How the load ended goes to the open that took the study, or waits for it.  Takes
+ * @error. */
+static void
+ahead_end (Ahead *ahead, GError *error)
+{
+  g_autoptr (GTask) opened = g_steal_pointer (&ahead->opened);
+
+  if (opened == NULL)
+    {
+      ahead->ended = TRUE;
+      ahead->error = error;
+    }
+  else if (error != NULL)
+    g_task_return_error (opened, error);
+  else
+    g_task_return_boolean (opened, TRUE);
+}
+
+static void
+on_ahead_loaded (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (Ahead) ahead = data;
+  GError *error = NULL;
+
+  lb_loaded_study_load_paths_finish (LB_LOADED_STUDY (source), result, &error);
+  ahead_end (ahead, error);
+}
+
+static void
+on_ahead_listed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (Ahead) ahead = data;
+  GError *error = NULL;
+  g_autoptr (GListModel) instances = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (instances != NULL && g_list_model_get_n_items (instances) == 0)
+    g_set_error_literal (&error, LB_STORE_ERROR, LB_STORE_ERROR_NOT_FOUND,
+                         _("This study is no longer in the cache."));
+  if (error != NULL)
+    {
+      ahead_end (ahead, error);
+      return;
+    }
+  g_auto (GStrv) paths = paths_of (instances);
+  lb_loaded_study_load_paths_async (ahead->study, (const char *const *) paths,
+                                    ahead->cancellable, on_ahead_loaded, ahead_ref (ahead));
+}
+
+/* The study read ahead, when it is @uid's and has not failed; the worklist lets go of
+ * it. */
+static Ahead *
+take_ahead (LbWorklist *self, const char *uid)
+{
+  Ahead *ahead = self->ahead;
+
+  if (ahead == NULL || g_strcmp0 (ahead->uid, uid) != 0 || ahead->error != NULL)
+    return NULL;
+  self->ahead = NULL;
+  return ahead;
+}
+
+static void
+cancel_too (GCancellable *cancellable, GCancellable *other)
+{
+  g_cancellable_cancel (other);
+}
+
+/* Enter on the row read ahead: its first image is in already, the rest of it loads
+ * now, and it is marked opened as any other. */
+static void
+open_ahead (LbWorklist *self, Ahead *ahead, GTask *task, GCancellable *cancellable)
+{
+  Opening *opening = g_task_get_task_data (task);
+
+  if (cancellable != NULL)
+    g_cancellable_connect (cancellable, G_CALLBACK (cancel_too),
+                           g_object_ref (ahead->cancellable), g_object_unref);
+  lb_store_open_study_async (self->store, opening->uid, NULL, on_marked_open, NULL);
+  if (ahead->ended)
+    {
+      if (ahead->error != NULL)
+        g_task_return_error (task, g_steal_pointer (&ahead->error));
+      else
+        g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+  else
+    ahead->opened = task;
+  lb_loaded_study_resume (ahead->study);
+}
+
+void
+lb_worklist_read_ahead (LbWorklist *self, LbWorklistItem *item, LbFrameCache *frame_cache)
+{
+  g_return_if_fail (LB_IS_WORKLIST (self));
+  g_return_if_fail (item == NULL || LB_IS_WORKLIST_ITEM (item));
+
+  const char *uid = item != NULL ? lb_worklist_item_get_study_instance_uid (item) : NULL;
+  if (self->ahead != NULL && g_strcmp0 (self->ahead->uid, uid) == 0)
+    return;
+  if (self->ahead != NULL)
+    {
+      g_cancellable_cancel (self->ahead->cancellable);
+      g_clear_pointer (&self->ahead, ahead_unref);
+    }
+
+  LbWorklistEntry *entry = uid != NULL ? g_hash_table_lookup (self->entries, uid) : NULL;
+  if (self->store == NULL || entry == NULL || !entry_complete (entry))
+    return;
+
+  Ahead *ahead = g_atomic_rc_box_new0 (Ahead);
+  ahead->uid = g_strdup (uid);
+  ahead->study = new_loaded_study (item, frame_cache);
+  ahead->cancellable = g_cancellable_new ();
+  lb_loaded_study_hold (ahead->study);
+  self->ahead = ahead;
+
+  GTask *list = g_task_new (self->store, ahead->cancellable, on_ahead_listed, ahead_ref (ahead));
+  g_task_set_task_data (list, g_strdup (uid), g_free);
+  g_task_run_in_thread (list, list_cached_thread);
+  g_object_unref (list);
+}
+
 LbLoadedStudy *
 lb_worklist_open_study (LbWorklist *self, LbWorklistItem *item, LbFrameCache *frame_cache,
                         GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -782,22 +963,27 @@ lb_worklist_open_study (LbWorklist *self, LbWorklistItem *item, LbFrameCache *fr
   g_return_val_if_fail (LB_IS_WORKLIST (self), NULL);
   g_return_val_if_fail (LB_IS_WORKLIST_ITEM (item), NULL);
 
-  LbLoadedStudy *study = lb_loaded_study_new ();
-  lb_loaded_study_set_frame_cache (study, frame_cache);
-  lb_loaded_study_set_study (study, lb_worklist_item_get_study (item));
-  if (lb_worklist_item_get_images (item) > 0)
-    lb_loaded_study_set_expected (study, (guint) lb_worklist_item_get_images (item));
+  const char *uid = lb_worklist_item_get_study_instance_uid (item);
+  g_autoptr (Ahead) ahead = take_ahead (self, uid);
+  LbLoadedStudy *study = ahead != NULL ? g_object_ref (ahead->study)
+                                       : new_loaded_study (item, frame_cache);
   if (lb_worklist_item_get_status (item) == LB_WORKLIST_STATUS_UNREAD)
     lb_worklist_item_set_status (item, LB_WORKLIST_STATUS_OPENED);
 
   Opening *opening = g_new0 (Opening, 1);
   opening->item = g_object_ref (item);
   opening->study = g_object_ref (study);
-  opening->uid = g_strdup (lb_worklist_item_get_study_instance_uid (item));
+  opening->uid = g_strdup (uid);
 
   GTask *task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, lb_worklist_open_study);
   g_task_set_task_data (task, opening, (GDestroyNotify) opening_free);
+
+  if (ahead != NULL)
+    {
+      open_ahead (self, ahead, task, cancellable);
+      return study;
+    }
 
   LbWorklistEntry *entry = g_hash_table_lookup (self->entries, opening->uid);
   gboolean complete = entry != NULL && entry_complete (entry);

@@ -51,6 +51,10 @@ LbLoadedStudy *lb_worklist_open_study (LbWorklist *self, LbWorklistItem *item,
                                        LbFrameCache *frame_cache, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);
 gboolean lb_worklist_open_study_finish (LbWorklist *self, GAsyncResult *result, GError **error);
+/* The reader's selection rests on @item (NULL: on none): when the cache holds its study
+ * whole, its instance list and first image are read now, so that opening it shows that
+ * image at once.  Nothing is marked opened or audited until lb_worklist_open_study(). */
+void lb_worklist_read_ahead (LbWorklist *self, LbWorklistItem *item, LbFrameCache *frame_cache);
 /* The reader left the study: the cache may evict it again. */
 void lb_worklist_close_study (LbWorklist *self, const char *study_uid);
 

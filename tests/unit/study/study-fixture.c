@@ -5,6 +5,9 @@
 
 #include "lb-dicom-writer.h"
 
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
 static const double axial[6] = { 1, 0, 0, 0, 1, 0 };
 
 GBytes *
@@ -86,4 +89,38 @@ fixture_slice_write (const FixtureSlice *slice, const char *dir, const char *nam
   g_assert_true (g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
                                       (gssize) g_bytes_get_size (bytes), &error));
   g_assert_no_error (error);
+}
+
+void
+fixture_remove_tree (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileEnumerator) children = g_file_enumerate_children (
+    file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+      fixture_remove_tree (child);
+      g_object_unref (info);
+    }
+  g_remove (path);
+}
+
+static gboolean
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+fixture_run_for (guint ms)
+{
+  gboolean over = FALSE;
+
+  g_timeout_add (ms, set_true, &over);
+  while (!over)
+    g_main_context_iteration (NULL, TRUE);
 }

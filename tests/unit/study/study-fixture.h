@@ -30,5 +30,9 @@ GBytes *fixture_slice_bytes (const FixtureSlice *slice);
 LbDicomFile *fixture_slice_file (const FixtureSlice *slice);
 /* Writes the slice into @dir as @name. */
 void fixture_slice_write (const FixtureSlice *slice, const char *dir, const char *name);
+/* Removes @path and everything below it. */
+void fixture_remove_tree (const char *path);
+/* Runs the thread-default main context for @ms milliseconds. */
+void fixture_run_for (guint ms);
 
 G_END_DECLS

@@ -2,7 +2,8 @@
  *
  * LbLoadedStudy: instances join series by Series Instance UID, series stay in series
  * number order, and loading a folder streams every image in, skips what is not DICOM,
- * counts what is broken and fails only when there is nothing to show.
+ * counts what is broken and fails only when there is nothing to show; a held study stops
+ * at its first image until resumed.
  */
 #include "config.h"
 
@@ -107,23 +108,6 @@ make_folder (guint n_slices)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  g_autoptr (GFileEnumerator) children = g_file_enumerate_children (
-    file, G_FILE_ATTRIBUTE_STANDARD_NAME, G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-      remove_tree (child);
-      g_object_unref (info);
-    }
-  g_remove (path);
-}
-
-static void
 test_load_folder (void)
 {
   g_autofree char *dir = make_folder (24);
@@ -144,7 +128,7 @@ test_load_folder (void)
       g_autoptr (LbSlice) slice = g_list_model_get_item (G_LIST_MODEL (series), i);
       g_assert_cmpint (lb_slice_get_instance_number (slice), ==, (int) i + 1);
     }
-  remove_tree (dir);
+  fixture_remove_tree (dir);
 }
 
 static void
@@ -177,7 +161,7 @@ test_broken_and_empty (void)
     g_assert_nonnull (strstr (error->message, "README.TXT"));
     g_clear_error (&error);
   }
-  remove_tree (dir);
+  fixture_remove_tree (dir);
 }
 
 static void
@@ -193,7 +177,56 @@ test_cancel (void)
   g_assert_false (load (study, paths, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (lb_loaded_study_get_n_instances (study), ==, 0);
-  remove_tree (dir);
+  fixture_remove_tree (dir);
+}
+
+/* A held study (read ahead of the reader) stops at its first image, however long it is
+ * held, and loads the rest once resumed; cancelled while held, it ends. */
+static void
+test_hold (void)
+{
+  g_autofree char *dir = make_folder (24);
+  const char *paths[] = { dir, NULL };
+  g_autoptr (GError) error = NULL;
+
+  {
+    g_autoptr (LbLoadedStudy) study = lb_loaded_study_new ();
+    g_autoptr (GAsyncResult) result = NULL;
+
+    lb_loaded_study_hold (study);
+    g_assert_true (lb_loaded_study_get_held (study));
+    lb_loaded_study_load_paths_async (study, paths, NULL, on_loaded, &result);
+    /* Longer than the unheld wait for the first frame (2 s). */
+    fixture_run_for (2500);
+    g_assert_null (result);
+    g_assert_true (lb_loaded_study_get_loading (study));
+    g_assert_cmpuint (lb_loaded_study_get_n_instances (study), ==, 1);
+
+    lb_loaded_study_resume (study);
+    g_assert_false (lb_loaded_study_get_held (study));
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (lb_loaded_study_load_paths_finish (study, result, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (lb_loaded_study_get_n_instances (study), ==, 24);
+  }
+  {
+    g_autoptr (LbLoadedStudy) study = lb_loaded_study_new ();
+    g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr (GAsyncResult) result = NULL;
+
+    lb_loaded_study_hold (study);
+    lb_loaded_study_load_paths_async (study, paths, cancellable, on_loaded, &result);
+    while (lb_loaded_study_get_n_instances (study) == 0)
+      g_main_context_iteration (NULL, TRUE);
+    g_cancellable_cancel (cancellable);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (lb_loaded_study_load_paths_finish (study, result, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_cmpuint (lb_loaded_study_get_n_instances (study), ==, 1);
+  }
+  fixture_remove_tree (dir);
 }
 
 int
@@ -205,5 +238,6 @@ main (int argc, char **argv)
   g_test_add_func ("/loaded-study/load-folder", test_load_folder);
   g_test_add_func ("/loaded-study/broken-and-empty", test_broken_and_empty);
   g_test_add_func ("/loaded-study/cancel", test_cancel);
+  g_test_add_func ("/loaded-study/hold", test_hold);
   return g_test_run ();
 }

@@ -183,27 +183,36 @@ let_rest_start (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Any thread: the load was cancelled; a loader waiting for its first image looks up. */
+static void
+wake (GCancellable *cancellable, Loader *loader)
+{
+  g_mutex_lock (&loader->lock);
+  g_cond_broadcast (&loader->first_taken);
+  g_mutex_unlock (&loader->lock);
+}
+
 /* Loader thread: waits, briefly at most, for the first image to be on its way to the
  * screen.  Reading the rest of a folder faults in a lot of fresh memory, which slows
  * every other thread of the process, the one drawing the first image too.  A held study
- * waits until it is resumed or cancelled. */
+ * waits, without waking, until it is resumed or cancelled. */
 static void
 wait_for_first_image (Loader *loader)
 {
+  gulong cancelled = g_cancellable_connect (loader->cancellable, G_CALLBACK (wake), loader, NULL);
+
   g_mutex_lock (&loader->lock);
   loader->give_up = g_get_monotonic_time () + FIRST_IMAGE_WAIT_US;
-  for (;;)
+  while (!loader->rest_may_start && !g_cancellable_is_cancelled (loader->cancellable) &&
+         (loader->held || g_get_monotonic_time () < loader->give_up))
     {
-      gint64 now = g_get_monotonic_time ();
-      if (loader->rest_may_start || g_cancellable_is_cancelled (loader->cancellable) ||
-          (!loader->held && now >= loader->give_up))
-        break;
-      /* Cancellation has no wake-up of its own: look again now and then. */
-      gint64 look = now + 50 * G_TIME_SPAN_MILLISECOND;
-      g_cond_wait_until (&loader->first_taken, &loader->lock,
-                         loader->held ? look : MIN (loader->give_up, look));
+      if (loader->held)
+        g_cond_wait (&loader->first_taken, &loader->lock);
+      else
+        g_cond_wait_until (&loader->first_taken, &loader->lock, loader->give_up);
     }
   g_mutex_unlock (&loader->lock);
+  g_cancellable_disconnect (loader->cancellable, cancelled);
 }
 
 static void
@@ -224,6 +233,7 @@ on_held_changed (LbLoadedStudy *study, GParamSpec *pspec, Loader *loader)
   g_mutex_lock (&loader->lock);
   loader->held = FALSE;
   loader->give_up = g_get_monotonic_time () + FIRST_IMAGE_WAIT_US;
+  g_cond_broadcast (&loader->first_taken);
   g_mutex_unlock (&loader->lock);
   if (loader->first_handed)
     let_rest_start_after_frame (loader);

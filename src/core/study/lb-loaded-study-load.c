@@ -394,7 +394,7 @@ list_folder (GFile *folder, GPtrArray *files, GCancellable *cancellable)
   for (guint i = 0; i < entries->len; i++)
     {
       char **entry = g_ptr_array_index (entries, i);
-      g_ptr_array_add (files, g_steal_pointer (&entry[0]));
+      g_ptr_array_add (files, g_strdup (entry[0]));
     }
   for (guint i = 0; i < folders->len; i++)
     list_folder (g_ptr_array_index (folders, i), files, cancellable);

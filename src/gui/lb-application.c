@@ -246,11 +246,12 @@ lb_application_startup (GApplication *app)
   LbApplication *self = LB_APPLICATION (app);
 
   lb_gui_register_resource ();
-  G_APPLICATION_CLASS (lb_application_parent_class)->startup (app);
-
-  /* Reading rooms are dark; so is the workstation, unless the reader asks otherwise. */
+  /* Reading rooms are dark; so is the workstation, unless the reader's desktop asks for
+   * light.  Said before libadwaita starts (in the parent's startup): said after, it has
+   * loaded its light stylesheet already and loads the dark one on top (17 ms here). */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       ADW_COLOR_SCHEME_PREFER_DARK);
+  G_APPLICATION_CLASS (lb_application_parent_class)->startup (app);
 
   lb_dicom_init ();
   self->settings = g_settings_new (APP_ID);

@@ -62,7 +62,10 @@ class Workstation(unittest.TestCase):
         app = self.app
         app.wait_label(lambda t: t == "4 of 4 studies", "the four phantom studies")
         app.wait_label(lambda t: t == "LBPH-0004", "the rows")
-        app.screenshot("worklist")
+        shot = app.screenshot("worklist")
+        # Dark for the reading room, with no desktop preference set: the empty list
+        # below the rows.
+        self.assertLess(max(app.pixel(shot, 640, 600)), 60)
         # Read in order of urgency: the STAT CT first, then the HIGH MR, then the routine
         # studies, whose priority cells stay empty.
         labels = app.labels()

@@ -621,16 +621,24 @@ opening_free (Opening *opening)
 
 static void stream (GTask *task);
 
+/* An open's result from its study's load: TRUE, or @error (taken). */
+static void
+return_loaded (GTask *task, GError *error)
+{
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
 static void
 on_cache_loaded (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GTask) task = data;
   GError *error = NULL;
 
-  if (!lb_loaded_study_load_paths_finish (LB_LOADED_STUDY (source), result, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_boolean (task, TRUE);
+  lb_loaded_study_load_paths_finish (LB_LOADED_STUDY (source), result, &error);
+  return_loaded (task, error);
 }
 
 static void
@@ -844,10 +852,8 @@ ahead_end (Ahead *ahead, GError *error)
       ahead->ended = TRUE;
       ahead->error = error;
     }
-  else if (error != NULL)
-    g_task_return_error (opened, error);
   else
-    g_task_return_boolean (opened, TRUE);
+    return_loaded (opened, error);
 }
 
 static void
@@ -912,10 +918,7 @@ open_ahead (LbWorklist *self, Ahead *ahead, GTask *task, GCancellable *cancellab
   lb_store_open_study_async (self->store, opening->uid, NULL, on_marked_open, NULL);
   if (ahead->ended)
     {
-      if (ahead->error != NULL)
-        g_task_return_error (task, g_steal_pointer (&ahead->error));
-      else
-        g_task_return_boolean (task, TRUE);
+      return_loaded (task, g_steal_pointer (&ahead->error));
       g_object_unref (task);
     }
   else
